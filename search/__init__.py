@@ -1,0 +1,9 @@
+"""docscope's engine: load, clean, analyse, index and query a corpus of documents.
+
+The public API is the ``Library`` service object and the records it returns. This package
+never imports ``textual`` or ``rich``: it serves the explorer and the command line alike.
+"""
+
+from search.library import CorpusError, Library, QueryError
+
+__all__ = ["CorpusError", "Library", "QueryError"]

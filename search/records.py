@@ -1,0 +1,253 @@
+"""The records the engine hands out: frozen dataclasses, never Whoosh or spaCy objects.
+
+A Whoosh hit dies with its searcher and a spaCy ``Doc`` holds a whole pipeline's vocabulary, so
+everything that leaves ``search/`` is copied into one of these plain, immutable records first.
+Character offsets always refer to the *cleaned* text of a document (``Document.text``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+EMPTY_METADATA: Mapping[str, str] = MappingProxyType({})
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A document after decoding and cleaning: what is indexed, displayed and offset into."""
+
+    title: str
+    """The title found by the cleaner (a heading, a short first sentence, or the file name)."""
+    text: str
+    """Paragraphs joined by one blank line ("\\n\\n"); no control characters or escapes."""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One document read from the corpus, cleaned, ready to index."""
+
+    id: str
+    """Stable id: the path relative to the corpus root with ``/``; ``<file>#<id>`` for JSONL."""
+    title: str
+    text: str
+    path: str
+    """Absolute path of the file the document came from."""
+    size: int
+    """Size in bytes of the source (the file, or the JSONL record)."""
+    modified: float | None
+    """Modification time of the source file (seconds since the epoch), if known."""
+    digest: str
+    """Hash of the raw source content: what incremental indexing compares."""
+    encoding: str = "utf-8"
+    """The encoding the source was decoded from."""
+    metadata: Mapping[str, str] = field(default=EMPTY_METADATA)
+    """Extra fields (JSONL fields other than id/title/text), as strings."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or record that was not indexed, and why, in words a user understands."""
+
+    path: str
+    reason: str
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One line of the document list: enough to show and sort without loading the text."""
+
+    id: str
+    title: str
+    words: int
+    size: int
+    modified: float | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole document for the reader."""
+
+    id: str
+    title: str
+    text: str
+    path: str
+    size: int
+    modified: float | None
+    encoding: str = "utf-8"
+    metadata: Mapping[str, str] = field(default=EMPTY_METADATA)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    document: str
+    title: str
+    score: float
+    snippet: str
+    """Plain text excerpt around the best matches ("..." between fragments)."""
+    highlights: tuple[tuple[int, int], ...] = ()
+    """Spans (start, end) inside ``snippet`` that matched the query."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one query."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    total: int
+    """How many documents matched (``hits`` holds at most the requested limit)."""
+    elapsed: float
+    """Seconds spent searching, highlighting included."""
+    suggestion: str | None = None
+    """A corrected query when this one finds little ("did you mean")."""
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where an entity is named in a document."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world name across the corpus, with every place it is mentioned."""
+
+    name: str
+    """The canonical name: the fullest common form ("Lee Jae-myung", "United States")."""
+    label: str
+    """spaCy label: PERSON, ORG, GPE, LOC, DATE, MONEY, ..."""
+    count: int
+    documents: tuple[str, ...]
+    aliases: tuple[str, ...]
+    """Other surface forms joined to this entity ("President Lee", "Lee")."""
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation and who said it."""
+
+    document: str
+    text: str
+    """The words quoted, without the quotation marks."""
+    speaker: str | None
+    """Canonical entity name of the speaker, or None when the text does not say."""
+    cue: str | None
+    """The verb or construction that attributes it ("said", "noted", "according to", ":")."""
+    start: int
+    """Offset of the opening mark in the cleaned text."""
+    end: int
+    """Offset just past the closing mark."""
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TermCount:
+    term: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DocumentStats:
+    """Figures for one document."""
+
+    document: str
+    title: str
+    words: int
+    sentences: int
+    paragraphs: int
+    distinct_words: int
+    type_token_ratio: float
+    mean_sentence_length: float
+    readability: float
+    """Flesch reading ease (higher is easier; 60-70 is plain English)."""
+    grade_level: float
+    """Flesch-Kincaid grade level."""
+    reading_time_minutes: float
+    distinctive_terms: tuple[str, ...] = ()
+    """Terms frequent here and rare in the rest of the corpus (tf-idf)."""
+
+
+@dataclass(frozen=True)
+class SpeakerCount:
+    speaker: str
+    quotes: int
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Figures for the whole corpus."""
+
+    documents: int
+    words: int
+    sentences: int
+    vocabulary: int
+    top_terms: tuple[TermCount, ...]
+    entity_counts: Mapping[str, int]
+    """Distinct entities per label."""
+    top_speakers: tuple[SpeakerCount, ...]
+    per_document: tuple[DocumentStats, ...]
+    analysed: int = 0
+    """How many documents have been analysed so far (entities, quotes, sentences)."""
+
+
+# --- progress and reports --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A small, frequent note from a long job (indexing or analysis)."""
+
+    stage: str
+    """"scan", "index", "analyse"."""
+    done: int
+    total: int | None
+    current: str = ""
+    """The document being worked on, for display."""
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one refresh of the text index did."""
+
+    indexed: tuple[str, ...]
+    """Ids added or re-indexed because they changed."""
+    unchanged: int
+    removed: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    elapsed: float
+    bytes_indexed: int = 0
+    interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    """What one analysis pass did."""
+
+    analysed: int
+    words: int
+    elapsed: float
+    processes: int
+    model: str
+    interrupted: bool = False
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.elapsed if self.elapsed > 0 else 0.0

@@ -1,0 +1,1 @@
+"""docscope's terminal interface: the Textual explorer and the command line."""
