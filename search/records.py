@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 EMPTY_METADATA: Mapping[str, str] = MappingProxyType({})
-
+"""A shared empty metadata mapping (read-only)."""
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ class SourceDocument:
     """Hash of the raw source content: what incremental indexing compares."""
     encoding: str = "utf-8"
     """The encoding the source was decoded from."""
-    metadata: Mapping[str, str] = field(default=EMPTY_METADATA)
+    metadata: Mapping[str, str] = field(default_factory=dict)
     """Extra fields (JSONL fields other than id/title/text), as strings."""
 
 
@@ -82,7 +82,7 @@ class Document:
     size: int
     modified: float | None
     encoding: str = "utf-8"
-    metadata: Mapping[str, str] = field(default=EMPTY_METADATA)
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,248 @@
+"""Entities, quotes and statistics read back from the catalog and the index.
+
+Analysis stores mentions per document; this module joins them across documents (equal entity
+key and label are one entity), picks canonical names, and computes the corpus figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from whoosh.reading import IndexReader
+
+from search.analysis.names import display_name, entity_key
+from search.catalog import Catalog, CatalogDocument
+from search.records import DocumentStats, Entity, Mention, Quote, TermCount
+
+READING_WORDS_PER_MINUTE = 238
+"""Average silent reading speed of adults for non-fiction (Brysbaert, 2019)."""
+DISTINCTIVE_TERMS = 8
+TERM_PATTERN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _in_clause(column: str, values: Collection[str]) -> tuple[str, list[str]]:
+    return f"{column} IN ({','.join('?' * len(values))})", list(values)
+
+
+def canonical_names(catalog: Catalog, keys: Collection[str]) -> dict[str, str]:
+    """The corpus-wide canonical name of each entity key: the fullest common form.
+
+    The alias table's display form wins ("United States"); otherwise the name used most
+    often, and among equally common ones the one with most words, then the longest.
+    """
+    if not keys:
+        return {}
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    key_list = list(keys)
+    for start in range(0, len(key_list), 500):
+        clause, params = _in_clause("key", key_list[start : start + 500])
+        for key, name, count in catalog.query(
+            f"SELECT key, name, COUNT(*) FROM mentions WHERE {clause} GROUP BY key, name", params
+        ):
+            forms[key][name] += count
+    chosen: dict[str, str] = {}
+    for key in keys:
+        display = display_name(key)
+        if display:
+            chosen[key] = display
+        elif forms.get(key):
+            chosen[key] = max(
+                forms[key].items(), key=lambda item: (item[1], len(item[0].split()), len(item[0]))
+            )[0]
+    return chosen
+
+
+def entities(
+    catalog: Catalog,
+    label: str | None = None,
+    documents: Collection[str] | None = None,
+    limit: int | None = None,
+) -> list[Entity]:
+    """Entities most mentioned first; equal key and label across documents are one entity."""
+    where: list[str] = []
+    params: list[object] = []
+    if label:
+        where.append("label = ?")
+        params.append(label.upper())
+    if documents is not None:
+        if not documents:
+            return []
+        clause, values = _in_clause("document", documents)
+        where.append(clause)
+        params.extend(values)
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    top = catalog.query(
+        f"""SELECT key, label, COUNT(*) AS n FROM mentions {condition}
+            GROUP BY key, label ORDER BY n DESC, key {'LIMIT ?' if limit else ''}""",
+        [*params, limit] if limit else params,
+    )
+    if not top:
+        return []
+    wanted = {(key, lab) for key, lab, _n in top}
+    keys = {key for key, _lab in wanted}
+    mentions: dict[tuple[str, str], list[tuple[str, int, int, str, str]]] = defaultdict(list)
+    key_list = list(keys)
+    for start in range(0, len(key_list), 500):
+        clause, values = _in_clause("key", key_list[start : start + 500])
+        for doc, begin, end, text, lab, key, name in catalog.query(
+            f"""SELECT document, start, end, text, label, key, name FROM mentions
+                WHERE {clause} {('AND ' + ' AND '.join(where)) if where else ''}
+                ORDER BY document, start""",
+            [*values, *params],
+        ):
+            if (key, lab) in wanted:
+                mentions[(key, lab)].append((doc, begin, end, text, name))
+    names = canonical_names(catalog, keys)
+    found: list[Entity] = []
+    for key, lab, count in top:
+        rows = mentions[(key, lab)]
+        canonical = names.get(key) or rows[0][4]
+        aliases = sorted({form for row in rows for form in (row[3], row[4])} - {canonical})
+        found.append(
+            Entity(
+                name=canonical,
+                label=lab,
+                count=count,
+                documents=tuple(dict.fromkeys(row[0] for row in rows)),
+                aliases=tuple(aliases),
+                mentions=tuple(Mention(row[0], row[1], row[2], row[3]) for row in rows),
+            )
+        )
+    return found
+
+
+def speaker_keys(catalog: Catalog, speaker: str) -> set[str]:
+    """Entity keys a speaker filter stands for: the name's own key and every entity it is an
+    alias of ("President Lee" -> the key of "Lee Jae-myung")."""
+    wanted = entity_key(speaker)
+    keys = {wanted}
+    for key, text, name in catalog.query("SELECT DISTINCT key, text, name FROM mentions"):
+        if entity_key(text) == wanted or entity_key(name) == wanted:
+            keys.add(key)
+    return keys
+
+
+def quotes(
+    catalog: Catalog, speaker: str | None = None, documents: Collection[str] | None = None
+) -> list[Quote]:
+    """Quotes in document order, speakers given their corpus-wide canonical names."""
+    where: list[str] = []
+    params: list[object] = []
+    if speaker:
+        keys = speaker_keys(catalog, speaker)
+        clause, values = _in_clause("speaker_key", keys)
+        where.append(clause)
+        params.extend(values)
+    if documents is not None:
+        if not documents:
+            return []
+        clause, values = _in_clause("document", documents)
+        where.append(clause)
+        params.extend(values)
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    rows = catalog.query(
+        f"""SELECT document, start, end, text, speaker, speaker_key, cue, confidence
+            FROM quotes {condition} ORDER BY document, start""",
+        params,
+    )
+    names = canonical_names(catalog, {row[5] for row in rows if row[5]})
+    return [
+        Quote(
+            document=doc,
+            text=text,
+            speaker=(names.get(key) or name) if name else None,
+            cue=cue,
+            start=start,
+            end=end,
+            confidence=round(float(confidence), 3),
+        )
+        for doc, start, end, text, name, key, cue, confidence in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The stored analysis figures of one document (None fields until it is analysed)."""
+
+    words: int
+    sentences: int
+    paragraphs: int
+    distinct_words: int
+    readability: float
+    grade_level: float
+
+
+def stored_figures(catalog: Catalog, ids: Iterable[str] | None = None) -> dict[str, Figures]:
+    """Analysis figures of current document versions, by document id."""
+    rows = catalog.query(
+        """SELECT a.document, a.words, a.sentences, a.paragraphs, a.distinct_words,
+                  a.readability, a.grade_level
+           FROM analysis a JOIN documents d ON a.document = d.id AND a.digest = d.digest"""
+    )
+    wanted = set(ids) if ids is not None else None
+    return {
+        row[0]: Figures(*row[1:]) for row in rows if wanted is None or row[0] in wanted
+    }
+
+
+def document_frequencies(reader: IndexReader) -> dict[str, int]:
+    """Documents per unstemmed word: the idf side of distinctive terms."""
+    return {
+        (term.decode("utf-8") if isinstance(term, bytes) else term): info.doc_frequency()
+        for term, info in reader.iter_field("words")
+    }
+
+
+def distinctive_terms(
+    text: str, frequencies: dict[str, int], documents: int, count: int = DISTINCTIVE_TERMS
+) -> tuple[str, ...]:
+    """Terms frequent here and rare elsewhere (tf-idf over the unstemmed ``words`` field)."""
+    counts = Counter(
+        word for word in (w.lower() for w in TERM_PATTERN.findall(text)) if word in frequencies
+    )
+    scored = [
+        (tf * math.log((1 + documents) / (1 + frequencies[word])), word)
+        for word, tf in counts.items()
+        if len(word) > 2
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(word for score, word in scored[:count] if score > 0)
+
+
+def document_stats(
+    doc: CatalogDocument, figures: Figures | None, terms: tuple[str, ...]
+) -> DocumentStats:
+    """One document's figures; before analysis, only the cheap word count is known."""
+    if figures is None:
+        figures = Figures(doc.words, 0, 0, 0, 0.0, 0.0)
+    words = figures.words
+    return DocumentStats(
+        document=doc.id,
+        title=doc.title,
+        words=words,
+        sentences=figures.sentences,
+        paragraphs=figures.paragraphs,
+        distinct_words=figures.distinct_words,
+        type_token_ratio=round(figures.distinct_words / words, 4) if words else 0.0,
+        mean_sentence_length=round(words / figures.sentences, 2) if figures.sentences else 0.0,
+        readability=round(figures.readability, 2),
+        grade_level=round(figures.grade_level, 2),
+        reading_time_minutes=round(words / READING_WORDS_PER_MINUTE, 2),
+        distinctive_terms=terms,
+    )
+
+
+def top_terms(reader: IndexReader, number: int) -> tuple[TermCount, ...]:
+    """The most frequent words of the corpus, stop words and bare numbers out."""
+    found: list[TermCount] = []
+    for frequency, term in reader.most_frequent_terms("words", number=number * 3):
+        word = term.decode("utf-8") if isinstance(term, bytes) else term
+        if TERM_PATTERN.fullmatch(word) and len(word) > 2:
+            found.append(TermCount(word, int(frequency)))
+        if len(found) == number:
+            break
+    return tuple(found)

@@ -1,0 +1,154 @@
+"""Name keys, preferred display forms and title stripping: pure string work, no spaCy.
+
+The library groups entities across documents by ``entity_key``, so the key decides what counts
+as "the same name": spelling noise (case, hyphens, dots, a leading "the", a possessive) must not
+split one entity in two, and the common short forms of a few countries and organisations
+("US", "U.S.", "America") must land on one key. Everything here is deterministic and cheap,
+because it runs for every mention of every document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Canonical key -> (display name, other spellings). Every spelling is passed through the same
+# normalisation as any name, so "U.S." and "U.S" need only be written once as "us".
+_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "unitedstates": (
+        "United States",
+        ("US", "USA", "United States of America", "America"),
+    ),
+    "southkorea": ("South Korea", ("ROK", "Republic of Korea", "S. Korea")),
+    "northkorea": (
+        "North Korea",
+        ("DPRK", "Democratic People's Republic of Korea", "N. Korea"),
+    ),
+    "unitedkingdom": ("United Kingdom", ("UK", "Britain", "Great Britain")),
+    "china": ("China", ("PRC", "People's Republic of China", "mainland China")),
+    "russia": ("Russia", ("Russian Federation",)),
+    "unitednations": ("United Nations", ("UN",)),
+    "europeanunion": ("European Union", ("EU",)),
+    "unitedarabemirates": ("United Arab Emirates", ("UAE",)),
+    "worldtradeorganization": (
+        "World Trade Organization",
+        ("WTO", "World Trade Organisation"),
+    ),
+    "worldhealthorganization": (
+        "World Health Organization",
+        ("WHO", "World Health Organisation"),
+    ),
+    "internationalmonetaryfund": ("International Monetary Fund", ("IMF",)),
+    "nato": ("NATO", ("North Atlantic Treaty Organization", "North Atlantic Treaty Organisation")),
+}
+
+# Written-out honorifics and offices that precede a person's name. Several words chain
+# ("Vice Foreign Minister", "Prime Minister"), so a title is a run of these words.
+_TITLE_WORDS = frozenset(
+    """
+    mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov
+    governor lt col gen maj capt cmdr adm sgt cpl pvt
+    president vice premier chancellor prime minister secretary deputy foreign defence defense
+    finance interior home state general chief executive ceo cfo coo chairman chairwoman chair
+    chairperson director ambassador envoy spokesman spokeswoman spokesperson king queen prince
+    princess pope cardinal bishop archbishop rev reverend father sheikh emir sultan mayor judge
+    justice attorney commissioner former acting late incoming outgoing then-president
+    coach manager captain striker midfielder defender goalkeeper boss leader lawmaker mp mep
+    """.split()
+)
+
+_TITLE_JOINERS = frozenset({"of", "for", "the"})
+
+_SPACE = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_DIGIT_DOT = re.compile(r"(?<=\d)[.](?=\d)")
+
+
+def _normalise(name: str) -> str:
+    """NFKC, accents folded, casefolded, one space between words, no "the" or possessive."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _SPACE.sub(" ", text.casefold()).strip()
+    text = _LEADING_THE.sub("", text)
+    if text.endswith(("'s", "’s")) or (text.endswith(("s'", "s’")) and len(text) > 2):
+        text = _POSSESSIVE.sub("", text)
+    return text
+
+
+def _squash(text: str) -> str:
+    """Letters, digits and currency signs only; a decimal point between digits is kept."""
+    text = _DIGIT_DOT.sub("\0", text)
+    kept = "".join(c for c in text if c.isalnum() or c == "\0" or unicodedata.category(c) == "Sc")
+    return kept.replace("\0", ".")
+
+
+def _build_alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, (display, spellings) in _ALIASES.items():
+        for form in (display, *spellings):
+            index[_squash(_normalise(form))] = canonical
+        index[canonical] = canonical
+    return index
+
+
+_ALIAS_INDEX = _build_alias_index()
+
+
+@lru_cache(maxsize=65536)
+def entity_key(name: str) -> str:
+    """The cross-document identity of a name: equal keys are one entity.
+
+    NFKC and accent folding, casefolding, no leading "the", no trailing possessive, and no
+    spaces or punctuation, so "Yoon Suk-yeol" and "Yoon Suk Yeol", "U.N." and "UN" meet; then
+    the alias table maps common short forms ("US", "ROK", "UK") onto their full name's key.
+    Digits keep a decimal point between them so "$1.5bn" and "$15bn" stay apart. Idempotent.
+    """
+    squashed = _squash(_normalise(name))
+    return _ALIAS_INDEX.get(squashed, squashed)
+
+
+def display_name(key: str) -> str | None:
+    """The preferred way to show an aliased name ("United States" for "US"), else None."""
+    canonical = _ALIAS_INDEX.get(key)
+    if canonical is None:
+        return None
+    return _ALIASES[canonical][0]
+
+
+def alias_key(key: str) -> bool:
+    """True when ``key`` comes from the alias table (a known country or organisation)."""
+    return key in _ALIASES
+
+
+def strip_title(name: str) -> str:
+    """``name`` without the honorifics and offices before it: "President Lee" -> "Lee".
+
+    Titles are not part of a person's identity ("President Lee" and "Lee Jae-myung" are one
+    person), but a lone title is all there is to keep, so it is returned unchanged.
+    """
+    words = name.split()
+    index = 0
+    while index < len(words):
+        if _is_title_word(words[index]):
+            index += 1
+        elif (
+            index > 0
+            and words[index].casefold() in _TITLE_JOINERS
+            and index + 1 < len(words)
+            and _is_title_word(words[index + 1])
+        ):
+            index += 2  # "Secretary of State", "Minister for Trade"
+        else:
+            break
+    if index == 0 or index == len(words):
+        return name.strip()
+    return " ".join(words[index:])
+
+
+def _is_title_word(word: str) -> bool:
+    plain = word.casefold().rstrip(".").replace("’", "'")
+    if plain.startswith(("ex-", "vice-")):
+        plain = plain.split("-", 1)[1]
+    return plain in _TITLE_WORDS

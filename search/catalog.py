@@ -1,0 +1,229 @@
+"""The catalog: what is indexed, in which version, and what analysis found in it (SQLite).
+
+Whoosh answers text queries; the catalog answers everything that is a table: which files and
+documents the index reflects (for incremental refreshes), the document list, and the
+mentions, quotes and figures of analysis. Each method opens its own connection, so the
+catalog can be used from any thread; WAL mode lets readers go on while a writer commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.analysis.results import DocumentAnalysis
+
+CATALOG_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, file TEXT NOT NULL, digest TEXT NOT NULL, title TEXT NOT NULL,
+    size INTEGER NOT NULL, modified REAL, words INTEGER NOT NULL, encoding TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_file ON documents (file);
+CREATE TABLE IF NOT EXISTS analysis (
+    document TEXT PRIMARY KEY, digest TEXT NOT NULL, model TEXT NOT NULL,
+    words INTEGER NOT NULL, sentences INTEGER NOT NULL, paragraphs INTEGER NOT NULL,
+    distinct_words INTEGER NOT NULL, readability REAL NOT NULL, grade_level REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    document TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    label TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_document ON mentions (document);
+CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, label);
+CREATE TABLE IF NOT EXISTS quotes (
+    document TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    speaker TEXT, speaker_key TEXT, cue TEXT, confidence REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quotes_document ON quotes (document);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker_key);
+"""
+
+
+@dataclass(frozen=True)
+class CatalogDocument:
+    """A document row: what the index holds for one id."""
+
+    id: str
+    file: str
+    digest: str
+    title: str
+    size: int
+    modified: float | None
+    words: int
+    encoding: str
+
+
+class Catalog:
+    """The SQLite file beside the Whoosh index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self.connect() as db:
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('catalog_version', ?)", (str(CATALOG_VERSION),)
+            )
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one unit of work, committed on success, rolled back on error."""
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # --- meta --------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self.connect() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.connect() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- files and documents -----------------------------------------------------------------
+
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Every indexed file: path -> (size, mtime_ns) as seen when it was indexed."""
+        with self.connect() as db:
+            return {p: (s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
+
+    def digests_of_file(self, file: str) -> dict[str, str]:
+        """Ids and digests of the documents that came from one file."""
+        with self.connect() as db:
+            rows = db.execute("SELECT id, digest FROM documents WHERE file = ?", (file,))
+            return dict(rows.fetchall())
+
+    def record_documents(self, rows: Sequence[CatalogDocument]) -> None:
+        with self.connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.id, r.file, r.digest, r.title, r.size, r.modified, r.words, r.encoding)
+                    for r in rows
+                ],
+            )
+
+    def record_files(self, files: Iterable[tuple[str, int, int]]) -> None:
+        with self.connect() as db:
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", list(files))
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        with self.connect() as db:
+            db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+
+    def forget_documents(self, ids: Iterable[str]) -> None:
+        """Drop documents and everything analysis found in them."""
+        pairs = [(i,) for i in ids]
+        with self.connect() as db:
+            db.executemany("DELETE FROM documents WHERE id = ?", pairs)
+            db.executemany("DELETE FROM analysis WHERE document = ?", pairs)
+            db.executemany("DELETE FROM mentions WHERE document = ?", pairs)
+            db.executemany("DELETE FROM quotes WHERE document = ?", pairs)
+
+    def documents(self) -> list[CatalogDocument]:
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM documents").fetchall()
+        return [CatalogDocument(*row) for row in rows]
+
+    def document(self, doc_id: str) -> CatalogDocument | None:
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return CatalogDocument(*row) if row else None
+
+    def documents_by_id(self, ids: Iterable[str]) -> list[CatalogDocument]:
+        wanted = list(dict.fromkeys(ids))
+        found: list[CatalogDocument] = []
+        with self.connect() as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT * FROM documents WHERE id IN ({marks})", chunk)
+                found.extend(CatalogDocument(*row) for row in rows)
+        return found
+
+    def document_count(self) -> int:
+        with self.connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    # --- analysis ----------------------------------------------------------------------------
+
+    def unanalysed(self, model: str) -> list[tuple[str, str]]:
+        """(id, digest) of documents whose current version has no analysis by ``model``."""
+        with self.connect() as db:
+            rows = db.execute(
+                """SELECT d.id, d.digest FROM documents d LEFT JOIN analysis a
+                   ON a.document = d.id AND a.digest = d.digest AND a.model = ?
+                   WHERE a.document IS NULL ORDER BY d.id""",
+                (model,),
+            )
+            return rows.fetchall()
+
+    def analysed_count(self) -> int:
+        with self.connect() as db:
+            return int(
+                db.execute(
+                    """SELECT COUNT(*) FROM analysis a JOIN documents d
+                       ON a.document = d.id AND a.digest = d.digest"""
+                ).fetchone()[0]
+            )
+
+    def record_analysis(self, results: Sequence[DocumentAnalysis], model: str) -> None:
+        """Replace whatever was stored for these documents by their new analysis."""
+        ids = [(r.document,) for r in results]
+        with self.connect() as db:
+            db.executemany("DELETE FROM mentions WHERE document = ?", ids)
+            db.executemany("DELETE FROM quotes WHERE document = ?", ids)
+            db.executemany(
+                "INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.document,
+                        r.digest,
+                        model,
+                        r.figures.words,
+                        r.figures.sentences,
+                        r.figures.paragraphs,
+                        r.figures.distinct_words,
+                        r.figures.readability,
+                        r.figures.grade_level,
+                    )
+                    for r in results
+                ],
+            )
+            db.executemany(
+                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.document, m.start, m.end, m.text, m.label, m.key, m.name)
+                    for r in results
+                    for m in r.mentions
+                ],
+            )
+            db.executemany(
+                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.document, q.start, q.end, q.text, q.speaker, q.speaker_key, q.cue, q.confidence)
+                    for r in results
+                    for q in r.quotes
+                ],
+            )
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Run a read-only query (used by the library's aggregations)."""
+        with self.connect() as db:
+            return db.execute(sql, params).fetchall()

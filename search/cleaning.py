@@ -1,0 +1,485 @@
+"""Text as it will be indexed, shown and offset into: paragraphs, a title, nothing dangerous.
+
+Every character offset elsewhere in docscope (entity mentions, quotes, search highlights)
+refers to ``CleanText.text``, so cleaning is a pure function of its input: the same bytes
+always give the same text. The rules, each learnt from real files (see ``seeds/``):
+
+* Terminal escape sequences and control characters are removed: document text reaches a
+  terminal, and an escape sequence in a document must not restyle, retitle or rewrite it.
+* Page chrome scraped along with the article ("top of page", "advertisement") is dropped.
+* Paragraphs are joined by exactly one blank line. A single newline also ends a paragraph
+  when lines are long (one line per paragraph, as web scrapes write them); lines that are
+  hard-wrapped at a fixed width are joined back together.
+* A heading scraped without its line break ("...new changesPresident Xi...") is split from
+  the paragraph it was glued to; real mixed-case words (McDonald, iPhone, YouTube) are not.
+* The title is the first heading-like line, else a short first sentence, else the file name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from selectolax.lexbor import LexborHTMLParser
+
+from search.records import CleanText
+
+__all__ = ["clean_html", "clean_markdown", "clean_text", "strip_controls"]
+
+# --- control characters ----------------------------------------------------------------------
+
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]                      # CSI: colours, cursor moves, erase
+    | \x9b[0-?]*[ -/]*[@-~]                      # CSI, 8-bit form
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])    # OSC (links, OSC 52 clipboard, titles), DCS, SOS, PM, APC
+      [^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?    # ... up to BEL or ST (or the end of the line)
+    | \x1b[ -/]*[0-~]                            # any other escape sequence (charset, keypad, reset)
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 (but tab and newline), DEL, C1, and the bidi overrides that can make text on screen read
+differently from the text that was indexed."""
+
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
+"""Soft hyphen, zero-width space, word joiner, stray BOM: invisible, yet they split words for
+search and hide glued headings."""
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters, keeping ``\\n`` and ``\\t``.
+
+    An OSC 8 hyperlink keeps its visible text and loses the link; OSC 52 (clipboard) and
+    DCS payloads go entirely. An escape sequence left unterminated is removed to the end of
+    its line, never further: a stray ESC must not swallow the rest of a document.
+    """
+    if not _CONTROLS.search(text):
+        return text
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text or "\x90" in text:
+        text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def _normalise(raw: str) -> str:
+    """One newline convention, no controls, no invisible characters, NFC."""
+    text = _LINE_BREAKS.sub("\n", raw)
+    text = strip_controls(text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _collapse(line: str) -> str:
+    """Runs of any whitespace (tabs, no-break spaces) become one space; ends are trimmed."""
+    return " ".join(line.split())
+
+
+# --- page chrome -----------------------------------------------------------------------------
+
+_CHROME = frozenset(
+    {
+        "top of page", "bottom of page", "back to top", "return to top", "go to top",
+        "scroll to top", "top of the page", "back to the top", "skip to content",
+        "skip to main content", "skip to navigation", "skip navigation", "jump to content",
+        "jump to navigation", "advertisement", "advertisements", "advert", "sponsored",
+        "sponsored content", "paid content", "share this article", "share this story",
+        "share this page", "share this post", "share this", "share", "share on facebook",
+        "share on twitter", "share on x", "share on linkedin", "tweet", "print",
+        "print this page", "print this article", "email this article", "email this page",
+        "email", "read more", "continue reading", "related articles", "related stories",
+        "related content", "more on this story", "subscribe", "subscribe now",
+        "sign up for our newsletter", "accept cookies", "cookie settings",
+        "toggle navigation", "open menu", "close menu",
+    }
+)  # fmt: skip
+"""Whole lines that are website furniture, compared lower-cased without punctuation."""
+
+_CHROME_KEY = re.compile(r"[^\w ]+")
+
+
+def _is_chrome(line: str) -> bool:
+    """True for a line that is only page furniture ("Top of page", "- Advertisement -")."""
+    if len(line) > 40:
+        return False
+    return " ".join(_CHROME_KEY.sub(" ", line.lower()).split()) in _CHROME
+
+
+# --- paragraphs ------------------------------------------------------------------------------
+
+_WRAP_MAX = 100
+"""Lines longer than this are never hard-wrapped text: each is a paragraph of its own."""
+_WRAP_MIN = 40
+"""Blocks whose longest line is shorter are lists, verse or addresses: lines stay apart."""
+_SENTENCE_END_CHARS = frozenset(".!?:;\"”’)")
+
+
+def _blocks(lines: Iterable[str]) -> list[list[str]]:
+    """Group collapsed, non-chrome lines into blocks separated by blank (or chrome) lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in lines:
+        line = _collapse(raw)
+        if not line or _is_chrome(line):
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _unwrap(block: list[str]) -> list[str]:
+    """Turn one block of lines into paragraphs.
+
+    Long lines are paragraphs already (seed 000 writes one line per paragraph). A block of
+    lines of similar, moderate length is hard-wrapped prose: its lines are joined, and a
+    markedly shorter line ends a paragraph (it is a last line or a heading).
+    """
+    if len(block) == 1:
+        return block
+    longest = max(len(line) for line in block)
+    if longest > _WRAP_MAX or longest < _WRAP_MIN:
+        return block
+    if all(line[-1] in _SENTENCE_END_CHARS for line in block[:-1]):
+        return block  # one sentence a line: each line is meant to stand alone
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in block:
+        current.append(line)
+        if len(line) < longest * 0.6:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+# --- glued headings and labels ---------------------------------------------------------------
+
+_GLUED_LABEL = re.compile(r"^([A-Z][\w'’.-]*(?: [\w'’.-]+){0,3}):(?=[A-Z][a-z])")
+"""``Editor's Note:Chinese President``: a short label whose space after the colon was lost."""
+
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z](?:[a-z]|\s))")
+"""A lower-case letter directly followed by a capital that starts a word."""
+_GLUE_WINDOW = 120
+"""Headings are short: only the start of a paragraph is searched for a glued one."""
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)\]]*\s")
+
+_MIXED_CASE_WORDS = frozenset(
+    {
+        "McDonald", "McDonalds", "McDonald's", "MacDonald", "McCain", "McCartney",
+        "McConnell", "McKinsey", "McLaren", "McGregor", "DiCaprio", "LeBron", "DeSantis",
+        "LaGuardia", "iPhone", "iPad", "iPod", "iTunes", "iCloud", "iMac", "eBay", "YouTube",
+        "PlayStation", "DeepMind", "OpenAI", "LinkedIn", "PayPal", "WhatsApp", "TikTok",
+        "JavaScript", "TypeScript", "PowerPoint", "GitHub", "WordPress", "SoftBank",
+        "BlackRock", "BlackBerry", "FedEx", "HarperCollins", "DreamWorks", "MasterCard",
+        "GlaxoSmithKline", "SmithKline", "PricewaterhouseCoopers", "MySpace", "FaceTime",
+        "AirPods", "MacBook", "SkyDrive", "OneDrive", "StarCraft", "WarCraft", "SpaceX",
+        "ExxonMobil", "JetBlue", "EasyJet", "AstraZeneca", "BioNTech", "CinemaScope",
+        "SoundCloud", "DoorDash", "HuffPost", "NatWest", "PepsiCo", "CityGroup", "TimeWarner",
+    }
+)  # fmt: skip
+"""Real words with a capital inside: never split, wherever they appear."""
+_NAME_PREFIXES = frozenset({"Mac", "Van", "Von", "Fitz", "Della", "Delle"})
+_SMALL_WORDS = frozenset(
+    "a an the and or nor but of for to in on at by with from as vs via into over per".split()
+)
+
+
+def _fix_glued_label(paragraph: str) -> str:
+    """Put back the space after a label's colon: ``Editor's Note: Chinese President``."""
+    return _GLUED_LABEL.sub(r"\1: ", paragraph, count=1)
+
+
+def _split_glued_heading(paragraph: str, document: str) -> list[str]:
+    """Split ``"...new changesPresident Xi made..."`` into heading and paragraph.
+
+    A candidate is a lower-case letter glued to a capital in the first ``_GLUE_WINDOW``
+    characters, with no sentence ending before it (a heading has none). The glued token must
+    be letters only, not a known mixed-case word, and not repeated elsewhere in the document
+    (a heading glued by accident is glued once; ``TimeWarner`` is written that way each time).
+    If the left part of the token is lower-case (``changes|President``) at least three letters
+    and two words of heading are needed; a capitalised left part (``Potentials|China``) looks
+    like CamelCase, so the heading must be several Title Case words.
+    """
+    if len(paragraph) < 24:
+        return [paragraph]
+    for match in _GLUE.finditer(paragraph, 0, min(len(paragraph), _GLUE_WINDOW)):
+        cut = match.start()
+        left = paragraph[:cut]
+        if _SENTENCE_BREAK.search(left):
+            break
+        right = paragraph[cut:]
+        left_part = left[left.rfind(" ") + 1 :]
+        right_part = right.split(" ", 1)[0].rstrip(".,;:!?)\"'”’")
+        if not _plausible_glue(left_part, right_part, document):
+            continue
+        words = left.split()
+        if len(words) < 2 or len(right.split()) < 4:
+            continue
+        if left_part[0].isupper() and not _title_case(words):
+            continue
+        return [left, right]
+    return [paragraph]
+
+
+def _plausible_glue(left_part: str, right_part: str, document: str) -> bool:
+    """Whether ``left_part + right_part`` is two words run together, not one real word."""
+    token = left_part + right_part
+    if len(left_part) < 3 or not all(ch.isalpha() or ch in "-'’" for ch in token):
+        return False
+    if token in _MIXED_CASE_WORDS or left_part in _NAME_PREFIXES or token.startswith("Mc"):
+        return False
+    return document.count(token) <= 1
+
+
+def _title_case(words: Sequence[str]) -> bool:
+    """At least three words, and the significant ones capitalised, as in "Trade Potentials"."""
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if len(words) < 3 or not significant:
+        return False
+    capitalised = sum(1 for w in significant if w[0].isupper() or w[0].isdigit())
+    return capitalised >= 0.8 * len(significant)
+
+
+# --- titles ----------------------------------------------------------------------------------
+
+_TITLE_MAX = 100
+_CAPTION = re.compile(
+    r"(?:\b(?:Photos?|Images?|Pictures?|Credits?|Illustration)\s*:\s*[^.:]{1,60}"
+    r"|\b(?:Photos?|Pictures?|Images?) (?:by|courtesy of) [^.]{1,60}"
+    r"|/\s*(?:Getty Images|AFP|Reuters|AP|Xinhua|VCG|EPA|Shutterstock))\)?$"
+)
+"""``... in Busan, South Korea Photos: VCG``: describes a picture, not the document."""
+_BYLINE = re.compile(r"^(?:By|From|Published|Updated|Posted|Last updated)\b[^.]{0,80}$")
+_SENTENCE = re.compile(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st prof sen rep gen gov col lt sgt jr sr no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split()
+)
+
+
+def _find_title(paragraphs: Sequence[str], fallback: str) -> str:
+    """The first heading-like paragraph, else its short first sentence, else ``fallback``.
+
+    Photo captions and bylines at the top are passed over, but the first real paragraph
+    decides: a heading deeper in the document names a section, not the document. So a
+    document that opens with a long sentence and no heading (seed 000: a caption, then
+    "Editor's Note: Chinese President Xi Jinping paid a state visit ...", 180 characters)
+    gets the file name: an invented title would be worse than an honest one.
+    """
+    for paragraph in paragraphs[:6]:
+        if _CAPTION.search(paragraph) or _BYLINE.match(paragraph):
+            continue
+        if _is_heading(paragraph):
+            return paragraph
+        sentence = _first_sentence(paragraph)
+        if sentence is not None and len(sentence) <= _TITLE_MAX and " " in sentence:
+            return sentence.rstrip(".")
+        break
+    return fallback
+
+
+def _is_heading(paragraph: str) -> bool:
+    """Short, with a letter, and not ending like a sentence or a lead-in."""
+    return (
+        len(paragraph) <= _TITLE_MAX
+        and paragraph[-1] not in ".,;:"
+        and any(ch.isalpha() for ch in paragraph)
+    )
+
+
+def _first_sentence(paragraph: str) -> str | None:
+    """The paragraph's first sentence, not fooled by "Mr." or initials; None if unfinished."""
+    for match in _SENTENCE.finditer(paragraph, 0, _TITLE_MAX + 10):
+        before = paragraph[: match.start()]
+        word = before[before.rfind(" ") + 1 :].lower()
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        return paragraph[: match.end()]
+    if paragraph[-1] in ".!?" and len(paragraph) <= _TITLE_MAX:
+        return paragraph
+    return None
+
+
+def _fallback(title: str) -> str:
+    """A caller's fallback title, made as safe as any text (file names hold escapes too)."""
+    return _collapse(strip_controls(title)) or "untitled"
+
+
+def _assemble(paragraphs: Iterable[str], fallback_title: str, title: str | None = None) -> CleanText:
+    """Apply the paragraph-level fixes, pick a title, join with one blank line."""
+    kept = [p for p in paragraphs if p and not _is_chrome(p)]
+    document = "\n".join(kept)
+    out: list[str] = []
+    for paragraph in kept:
+        out.extend(_split_glued_heading(_fix_glued_label(paragraph), document))
+    if not title:
+        title = _find_title(out, _fallback(fallback_title))
+    return CleanText(title=title, text="\n\n".join(out))
+
+
+# --- the three cleaners ----------------------------------------------------------------------
+
+
+def clean_text(raw: str, fallback_title: str) -> CleanText:
+    """Clean plain text: see the module docstring for the rules."""
+    text = _normalise(raw)
+    paragraphs = [p for block in _blocks(text.split("\n")) for p in _unwrap(block)]
+    return _assemble(paragraphs, fallback_title)
+
+
+_DROPPED_ELEMENTS = (
+    "script, style, noscript, template, nav, aside, form, button, select, svg, iframe, "
+    "object, embed, canvas, [hidden], [aria-hidden=true], [role=navigation]"
+)
+_BLOCK_ELEMENTS = (
+    "address, article, blockquote, dd, details, dialog, div, dl, dt, fieldset, figcaption, "
+    "figure, h1, h2, h3, h4, h5, h6, hr, li, main, ol, p, pre, section, summary, table, "
+    "tr, td, th, ul, caption, header, footer"
+)
+_BREAK = "\x1e"
+"""Paragraph marker put into the tree; safe because controls were stripped beforehand."""
+
+
+def clean_html(raw_html: str, fallback_title: str) -> CleanText:
+    """Clean an HTML page: the article's text, without scripts, menus and page furniture.
+
+    The title is the first ``<h1>`` when the ``<title>`` contains it (``<title>`` is usually
+    "Headline | Site name"), else ``<title>``, else the first ``<h1>``, else the text rules.
+    Headers and footers are dropped only outside ``<article>``/``<main>``: an article's own
+    header holds its headline.
+    """
+    tree = LexborHTMLParser(strip_controls(raw_html))
+    page_title = _text_of(tree.css_first("title"))
+    headline = _text_of(tree.css_first("h1"))
+    title = headline if headline and headline in page_title else page_title or headline
+    root = tree.body or tree.root
+    if root is None:
+        return _assemble([], fallback_title)
+    for node in root.css(_DROPPED_ELEMENTS):
+        node.decompose()
+    for node in root.css("header, footer"):
+        if not _inside_content(node):
+            node.decompose()
+    for node in root.css(_BLOCK_ELEMENTS):
+        node.insert_before(_BREAK)
+        node.insert_after(_BREAK)
+    for node in root.css("br"):
+        node.insert_after(_BREAK)
+    body = _normalise(root.text(deep=True, separator=""))
+    paragraphs = (_collapse(p) for p in body.split(_BREAK))
+    return _assemble(paragraphs, fallback_title, _collapse(_normalise(title)) or None)
+
+
+def _text_of(node: object) -> str:
+    """The collapsed text of a selectolax node, or "" when there is none."""
+    text = getattr(node, "text", None)
+    return _collapse(strip_controls(text())) if callable(text) else ""
+
+
+def _inside_content(node: object) -> bool:
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        if parent.tag in ("article", "main"):
+            return True
+        parent = parent.parent
+    return False
+
+
+_FENCE = re.compile(r"^(```|~~~)")
+_ATX = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_RULE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_QUOTE_MARK = re.compile(r"^(?:>\s?)+")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
+
+
+def clean_markdown(raw: str, fallback_title: str) -> CleanText:
+    """Clean Markdown lightly: headings lose their ``#``s, links keep their words.
+
+    The first level-1 heading is the title (else a front-matter ``title:``, else the text
+    rules). Lines of a paragraph are joined, as Markdown renders them; headings and list
+    items are paragraphs of their own; YAML front matter and horizontal rules are dropped.
+    """
+    text = _normalise(raw)
+    text, front_title = _front_matter(text)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    title: str | None = None
+    in_code = False
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(_inline_markdown(" ".join(current)))
+            current.clear()
+
+    for raw_line in text.split("\n"):
+        line = _collapse(raw_line)
+        if _FENCE.match(line):
+            flush()
+            in_code = not in_code
+            continue
+        if in_code:
+            if line:
+                paragraphs.append(line)
+            continue
+        line = _QUOTE_MARK.sub("", line)
+        if not line or _is_chrome(line) or (_RULE.match(line) and not current):
+            flush()
+            continue
+        if _SETEXT.match(line) and current:
+            heading = _inline_markdown(" ".join(current))
+            current.clear()
+            paragraphs.append(heading)
+            if title is None and line.startswith("="):
+                title = heading
+            continue
+        heading_match = _ATX.match(line)
+        if heading_match:
+            flush()
+            heading = _inline_markdown(heading_match.group(2))
+            if heading:
+                paragraphs.append(heading)
+                if title is None and len(heading_match.group(1)) == 1:
+                    title = heading
+            continue
+        if _LIST_ITEM.match(line):
+            flush()
+        current.append(line)
+    flush()
+    return _assemble(paragraphs, fallback_title, title or front_title)
+
+
+def _front_matter(text: str) -> tuple[str, str | None]:
+    """Drop a leading YAML front-matter block; return the rest and its ``title:`` if any."""
+    if not text.startswith("---\n"):
+        return text, None
+    end = text.find("\n---", 4, 8192)
+    if end < 0:
+        return text, None
+    found = _FRONT_TITLE.search(text, 4, end)
+    rest = text[end + 4 :]
+    return rest, (_collapse(found.group(1)) or None) if found else None
+
+
+def _inline_markdown(paragraph: str) -> str:
+    """Links and images keep their words, ``**strong**`` and ``code`` lose their marks."""
+    if "[" in paragraph:
+        paragraph = _IMAGE_OR_LINK.sub(r"\1", paragraph)
+    if "**" in paragraph or "__" in paragraph:
+        paragraph = _STRONG.sub(r"\2", paragraph)
+    if "`" in paragraph:
+        paragraph = _CODE_SPAN.sub(r"\1", paragraph)
+    return _collapse(paragraph)

@@ -1,0 +1,11 @@
+"""The two errors a user of the engine is meant to see, each with a one-line message."""
+
+from __future__ import annotations
+
+
+class CorpusError(Exception):
+    """The corpus or its index cannot be opened (missing path, unreadable, not a corpus)."""
+
+
+class QueryError(ValueError):
+    """A malformed query; ``str(error)`` is one line fit to show a user."""

@@ -1,0 +1,204 @@
+"""Incremental text indexing: bring the Whoosh index and the catalog up to date with a corpus.
+
+A refresh stats every file (cheap), reads only files whose size or modification time changed,
+and re-indexes only documents whose content digest changed. Work is committed in batches:
+Whoosh first (always ``update_document`` by id, so a repeated write never duplicates), then
+the catalog. A refresh killed at any point leaves the last committed index usable, and the
+next refresh redoes at most the batch that was in flight.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import Index
+from whoosh.writing import SegmentWriter
+
+from search.catalog import Catalog, CatalogDocument
+from search.loading import SourceFile, iter_sources, read_source
+from search.records import IndexReport, Progress, Skipped, SourceDocument
+
+BATCH_DOCUMENTS = 2000
+"""Commit after this many written documents..."""
+BATCH_SECONDS = 10.0
+"""...or after this long, so a first search sees documents soon."""
+WRITER_LIMIT_MB = 256
+"""Whoosh's in-memory buffer before it spills a segment to disk."""
+LOCK_TIMEOUT = 30.0
+"""Seconds to wait for another writer (another docscope on the same corpus) to finish."""
+
+
+def whoosh_fields(document: SourceDocument) -> dict[str, object]:
+    """The Whoosh fields of a freshly loaded document (entity fields come with analysis)."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "body": document.text,
+        "words": document.text,
+        "path": document.path,
+        "size": document.size,
+        "modified": document.modified if document.modified is not None else 0.0,
+        "meta": dict(document.metadata),
+    }
+
+
+def count_words(text: str) -> int:
+    """A cheap word count for the document list (analysis gives the careful one)."""
+    return len(text.split())
+
+
+def open_writer(index: Index) -> SegmentWriter:
+    """One single-process writer: never Whoosh's multi-process writer, which forks."""
+    return index.writer(limitmb=WRITER_LIMIT_MB, procs=1, timeout=LOCK_TIMEOUT, delay=0.25)
+
+
+@dataclass
+class _Batch:
+    """What has been written to the current Whoosh writer but not committed yet."""
+
+    documents: list[CatalogDocument] = field(default_factory=list)
+    files: list[tuple[str, int, int]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def is_full(self) -> bool:
+        return (
+            len(self.documents) + len(self.removed) >= BATCH_DOCUMENTS
+            or time.monotonic() - self.started >= BATCH_SECONDS
+        )
+
+
+class Refresh:
+    """One refresh of one corpus: scan, then write changed documents in committed batches."""
+
+    def __init__(
+        self,
+        index: Index,
+        catalog: Catalog,
+        corpus: Path,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.index = index
+        self.catalog = catalog
+        self.corpus = corpus
+        self.progress = progress or (lambda _p: None)
+        self.cancel = cancel or threading.Event()
+        self.on_commit = on_commit or (lambda: None)
+        self.indexed: list[str] = []
+        self.removed: list[str] = []
+        self.skipped: list[Skipped] = []
+        self.unchanged = 0
+        self.bytes_indexed = 0
+
+    def run(self) -> IndexReport:
+        started = time.monotonic()
+        sources = self._scan()
+        known = self.catalog.files()
+        changed = [s for s in sources if known.get(s.rel) != (s.size, s.mtime_ns)]
+        changed_rels = {s.rel for s in changed}
+        present = {s.rel for s in sources}
+        gone_files = [rel for rel in known if rel not in present]
+        self.unchanged = self._count_documents_of(
+            [rel for rel in known if rel in present and rel not in changed_rels]
+        )
+        interrupted = False
+        if changed or gone_files:
+            interrupted = self._write(changed, gone_files)
+        return IndexReport(
+            indexed=tuple(self.indexed),
+            unchanged=self.unchanged,
+            removed=tuple(self.removed),
+            skipped=tuple(self.skipped),
+            elapsed=time.monotonic() - started,
+            bytes_indexed=self.bytes_indexed,
+            interrupted=interrupted,
+        )
+
+    def _scan(self) -> list[SourceFile]:
+        sources: list[SourceFile] = []
+        for item in iter_sources(self.corpus):
+            if isinstance(item, Skipped):
+                self.skipped.append(item)
+            else:
+                sources.append(item)
+            if len(sources) % 500 == 0:
+                self.progress(Progress("scan", len(sources), None))
+        self.progress(Progress("scan", len(sources), len(sources)))
+        return sources
+
+    def _count_documents_of(self, rels: list[str]) -> int:
+        wanted = set(rels)
+        return sum(1 for doc in self.catalog.documents() if doc.file in wanted)
+
+    def _write(self, changed: list[SourceFile], gone_files: list[str]) -> bool:
+        """Write every change; returns True when cancelled part-way (what was done is kept)."""
+        writer = open_writer(self.index)
+        batch = _Batch()
+        total = len(changed)
+        try:
+            for rel in gone_files:
+                for doc_id in self.catalog.digests_of_file(rel):
+                    writer.delete_by_term("id", doc_id)
+                    batch.removed.append(doc_id)
+            for number, source in enumerate(changed, start=1):
+                if self.cancel.is_set():
+                    self._commit(writer, batch, gone_files)
+                    return True
+                self._write_file(writer, batch, source)
+                self.progress(Progress("index", number, total, source.rel))
+                if batch.is_full():
+                    self._commit(writer, batch, gone_files)
+                    gone_files = []
+                    writer = open_writer(self.index)
+                    batch = _Batch()
+            self._commit(writer, batch, gone_files)
+        except BaseException:
+            writer.cancel()
+            raise
+        return False
+
+    def _write_file(self, writer: SegmentWriter, batch: _Batch, source: SourceFile) -> None:
+        previous: Mapping[str, str] = self.catalog.digests_of_file(source.rel)
+        seen: set[str] = set()
+        for item in read_source(source):
+            if isinstance(item, Skipped):
+                self.skipped.append(item)
+                continue
+            seen.add(item.id)
+            if previous.get(item.id) == item.digest:
+                self.unchanged += 1
+                continue
+            writer.update_document(**whoosh_fields(item))
+            self.indexed.append(item.id)
+            self.bytes_indexed += item.size
+            batch.documents.append(
+                CatalogDocument(
+                    id=item.id,
+                    file=source.rel,
+                    digest=item.digest,
+                    title=item.title,
+                    size=item.size,
+                    modified=item.modified,
+                    words=count_words(item.text),
+                    encoding=item.encoding,
+                )
+            )
+        for doc_id in previous.keys() - seen:
+            writer.delete_by_term("id", doc_id)
+            batch.removed.append(doc_id)
+        batch.files.append((source.rel, source.size, source.mtime_ns))
+
+    def _commit(self, writer: SegmentWriter, batch: _Batch, gone_files: list[str]) -> None:
+        writer.commit()
+        self.catalog.forget_documents(batch.removed)
+        self.catalog.record_documents(batch.documents)
+        self.catalog.record_files(batch.files)
+        self.catalog.forget_files(gone_files)
+        self.removed.extend(batch.removed)
+        self.on_commit()

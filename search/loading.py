@@ -1,0 +1,435 @@
+"""Which files make a corpus, and how each becomes documents.
+
+Two steps, so that a refresh is cheap: ``iter_sources`` walks the corpus with ``stat`` only
+(size and mtime tell the indexer what may have changed), and ``read_source`` reads, decodes and
+cleans one file when the indexer asks. Neither ever raises for a file inside the corpus: a file
+that cannot be used becomes a ``Skipped`` record with a reason the user can act on, and
+the rest of the corpus still loads. Nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import hashlib
+import json
+import os
+import re
+import stat
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from search.cleaning import clean_html, clean_markdown, clean_text, strip_controls
+from search.decoding import binary_reason, decode_bytes
+from search.records import CleanText, SourceDocument, Skipped
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "SourceFile",
+    "bundled_seeds",
+    "content_digest",
+    "iter_sources",
+    "read_source",
+]
+
+_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        ".txt": "text",
+        ".text": "text",
+        ".md": "markdown",
+        ".markdown": "markdown",
+        ".html": "html",
+        ".htm": "html",
+        ".jsonl": "jsonl",
+        ".jsonl.gz": "jsonl",
+        ".ndjson": "jsonl",
+        ".ndjson.gz": "jsonl",
+    }
+)
+"""File name ending (lower-cased) -> kind. Longest endings are matched first."""
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_KINDS)
+"""The file name endings docscope reads, in display order; matched case-insensitively."""
+
+_TEXT_FIELDS = ("text", "body", "content")
+"""Where a JSONL record's text may be, in order of preference."""
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""A single text/HTML/Markdown file larger than this is skipped: it is not a document but a
+dump, and reading it would stall indexing. JSONL files have no limit (records are small)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One readable file of the corpus, as the cheap walk found it."""
+
+    path: Path
+    """Absolute path (through any symbolic links, as the user sees it)."""
+    rel: str
+    """Path relative to the corpus root with ``/`` separators: the basis of document ids."""
+    size: int
+    mtime_ns: int
+    kind: str
+    """``"text"``, ``"markdown"``, ``"html"`` or ``"jsonl"``."""
+
+
+def bundled_seeds() -> Path:
+    """The bundled default corpus.
+
+    A built wheel carries the repository's ``seeds/`` as ``search/seeds`` (pyproject
+    force-includes it); an editable install or a checkout has it at the repository root.
+    """
+    packaged = Path(__file__).resolve().parent / "seeds"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def content_digest(data: bytes) -> str:
+    """The fingerprint incremental indexing compares: BLAKE2b, 128 bits, hex.
+
+    128 bits is far beyond any chance collision in a corpus and keeps catalog rows short.
+    """
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def kind_of(name: str) -> str | None:
+    """The kind of file ``name`` is (``"text"``, ``"jsonl"``...), or None if unsupported."""
+    lower = name.lower()
+    for suffix in sorted(_KINDS, key=len, reverse=True):
+        if lower.endswith(suffix) and len(lower) > len(suffix):
+            return _KINDS[suffix]
+    return None
+
+
+# --- the walk --------------------------------------------------------------------------------
+
+
+def iter_sources(corpus: Path) -> Iterator[SourceFile | Skipped]:
+    """Walk ``corpus`` (a folder, recursively, or one file) in a stable, sorted order.
+
+    Only ``stat`` is called: no file is opened. Hidden entries (``.git``, ``.DS_Store``),
+    unsupported file types, unreadable folders, broken links, link loops and special files
+    (pipes, devices: reading one would hang) come out as ``Skipped``. A missing corpus raises
+    ``FileNotFoundError`` and an unreadable corpus folder ``PermissionError``: an empty walk
+    there would look like "every document was deleted".
+    """
+    root = Path(os.path.abspath(Path(corpus).expanduser()))
+    info = root.stat()  # FileNotFoundError for a missing corpus, as promised
+    if not stat.S_ISDIR(info.st_mode):
+        yield _source_or_skip(root, root.name, info)
+        return
+    os.scandir(root).close()  # PermissionError for an unreadable corpus folder
+    yield from _walk(root, "", frozenset({(info.st_dev, info.st_ino)}), set())
+
+
+def _walk(
+    folder: Path,
+    prefix: str,
+    ancestors: frozenset[tuple[int, int]],
+    seen: set[tuple[int, int]],
+) -> Iterator[SourceFile | Skipped]:
+    """Yield the entries of ``folder`` sorted by name, descending into sub-folders in place.
+
+    ``ancestors`` detects a link back up the tree (a loop); ``seen`` a folder reached twice
+    through links, whose files would otherwise be indexed under two ids.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        yield Skipped(prefix.rstrip("/") or ".", f"folder cannot be read ({_why(error)})")
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        path = folder / entry.name
+        if entry.name.startswith("."):
+            kind = "folder" if _is_dir(entry) else "file"
+            yield Skipped(rel, f"hidden {kind} (names starting with '.' are not read)")
+            continue
+        try:
+            info = entry.stat()  # follows links
+        except FileNotFoundError:
+            yield Skipped(rel, "broken symbolic link (its target does not exist)")
+            continue
+        except OSError as error:
+            if _is_loop(error):
+                yield Skipped(rel, "symbolic link loop")
+            else:
+                yield Skipped(rel, f"cannot be examined ({_why(error)})")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in ancestors:
+                yield Skipped(rel, "symbolic link loop (links to a folder that contains it)")
+            elif key in seen:
+                yield Skipped(rel, "folder already read through another link")
+            else:
+                seen.add(key)
+                yield from _walk(path, rel + "/", ancestors | {key}, seen)
+            continue
+        yield _source_or_skip(path, rel, info)
+
+
+def _source_or_skip(path: Path, rel: str, info: os.stat_result) -> SourceFile | Skipped:
+    kind = kind_of(path.name)
+    if kind is None:
+        suffix = "".join(path.suffixes[-2:]) or "no extension"
+        return Skipped(rel, f"unsupported file type ({suffix}); docscope reads {_SUPPORTED_LIST}")
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(rel, "not a regular file (a pipe, socket or device)")
+    return SourceFile(path=path, rel=rel, size=info.st_size, mtime_ns=info.st_mtime_ns, kind=kind)
+
+
+_SUPPORTED_LIST = ", ".join(SUPPORTED_SUFFIXES)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_loop(error: OSError) -> bool:
+    return error.errno == errno.ELOOP
+
+
+def _why(error: OSError) -> str:
+    """An OS error in a few plain words ("permission denied")."""
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return (error.strerror or type(error).__name__).lower()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_source(src: SourceFile) -> Iterator[SourceDocument | Skipped]:
+    """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``."""
+    try:
+        data = _read_bytes(src)
+    except FileNotFoundError:
+        yield Skipped(src.rel, "file disappeared before it could be read")
+        return
+    except OSError as error:
+        yield Skipped(src.rel, f"cannot be read ({_why(error)})")
+        return
+    except _Unreadable as problem:
+        yield Skipped(src.rel, str(problem))
+        return
+    if src.kind == "jsonl":
+        yield from _read_jsonl(src, data)
+    else:
+        yield _read_document(src, data)
+
+
+class _Unreadable(Exception):
+    """A file whose bytes cannot be had (too large, damaged compression)."""
+
+
+def _read_bytes(src: SourceFile) -> bytes:
+    if src.kind != "jsonl" and src.size > MAX_DOCUMENT_BYTES:
+        raise _Unreadable(f"too large for one document ({src.size // 2**20} MiB)")
+    with open(src.path, "rb") as handle:
+        data = handle.read()
+    if src.path.name.lower().endswith(".gz") and data.startswith(b"\x1f\x8b"):
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise _Unreadable(f"damaged gzip file ({error})") from None
+    return data
+
+
+def _read_document(src: SourceFile, data: bytes) -> SourceDocument | Skipped:
+    """One file, one document: text, Markdown or HTML."""
+    if not data.strip():
+        return Skipped(src.rel, "empty")
+    reason = binary_reason(data, src.path.name)
+    if reason is not None:
+        return Skipped(src.rel, reason)
+    text, encoding = decode_bytes(data)
+    if src.kind == "html":
+        text, encoding = _html_charset(data, text, encoding)
+    if not text.strip():
+        return Skipped(src.rel, "empty")
+    fallback = _fallback_title(src.path.name)
+    if src.kind == "html":
+        clean = clean_html(text, fallback)
+    elif src.kind == "markdown":
+        clean = clean_markdown(text, fallback)
+    else:
+        clean = clean_text(text, fallback)
+    if not clean.text:
+        return Skipped(src.rel, "no readable text left after cleaning")
+    return SourceDocument(
+        id=src.rel,
+        title=clean.title,
+        text=clean.text,
+        path=str(src.path),
+        size=len(data),
+        modified=src.mtime_ns / 1e9,
+        digest=content_digest(data),
+        encoding=encoding,
+    )
+
+
+def _fallback_title(name: str) -> str:
+    """``bbc_report_2004.txt`` -> ``bbc report 2004``: the title of last resort."""
+    lower = name.lower()
+    for suffix in sorted(_KINDS, key=len, reverse=True):
+        if lower.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name.replace("_", " ").strip() or name
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+
+def _html_charset(data: bytes, text: str, encoding: str) -> tuple[str, str]:
+    """Honour ``<meta charset>`` when the bytes are not UTF-8 and the page says what they are."""
+    if encoding.startswith(("utf-8", "utf-16", "utf-32")):
+        return text, encoding
+    declared = _META_CHARSET.search(data[:4096])
+    if declared is None:
+        return text, encoding
+    name = declared.group(1).decode("ascii").lower()
+    try:
+        decoded = data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return text, encoding
+    return decode_bytes(decoded.encode("utf-8"))[0], name
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+def _read_jsonl(src: SourceFile, data: bytes) -> Iterator[SourceDocument | Skipped]:
+    """One document per line; a bad line is skipped with its line number, the rest loads."""
+    if not data.strip():
+        yield Skipped(src.rel, "empty")
+        return
+    reason = binary_reason(data, _fallback_title(src.path.name) + ".jsonl")
+    if reason is not None:
+        yield Skipped(src.rel, reason)
+        return
+    modified = src.mtime_ns / 1e9
+    seen: dict[str, int] = {}
+    for number, raw, text, encoding in _jsonl_lines(data):
+        where = f"{src.rel}:{number}"
+        try:
+            record = json.loads(text)
+        except ValueError as error:
+            message = getattr(error, "msg", str(error))
+            yield Skipped(where, f"not valid JSON ({message})")
+            continue
+        result = _document_from_record(src, record, number, where, seen)
+        if isinstance(result, Skipped):
+            yield result
+            continue
+        key, clean, metadata = result
+        seen[key] = number
+        yield SourceDocument(
+            id=f"{src.rel}#{key}",
+            title=clean.title,
+            text=clean.text,
+            path=str(src.path),
+            size=len(raw),
+            modified=modified,
+            digest=content_digest(raw),
+            encoding=encoding,
+            metadata=metadata,
+        )
+
+
+def _jsonl_lines(data: bytes) -> Iterator[tuple[int, bytes, str, str]]:
+    """(1-based line number, raw line bytes, decoded line, encoding) for each non-blank line.
+
+    JSONL is UTF-8 by definition, so lines are split as bytes and decoded one by one (a
+    damaged line does not spoil its neighbours). A UTF-16 file cannot be split as bytes: it is
+    decoded whole, and each line's bytes for the digest are its UTF-8 form.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        b"\x00" in data[:4096] and decode_bytes(data[:4096])[1].startswith("utf-16")
+    ):
+        text, encoding = decode_bytes(data)
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                yield number, line.encode("utf-8"), line, encoding
+        return
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        raw = raw.rstrip(b"\r")
+        if not raw.strip():
+            continue
+        try:
+            yield number, raw, raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = decode_bytes(raw)
+            yield number, raw, text, encoding
+
+
+def _document_from_record(
+    src: SourceFile, record: object, number: int, where: str, seen: Mapping[str, int]
+) -> tuple[str, CleanText, Mapping[str, str]] | Skipped:
+    """Check one parsed JSONL record; return (id within the file, cleaned text, metadata)."""
+    if not isinstance(record, dict):
+        return Skipped(where, f"a JSON {_json_type(record)}, not an object")
+    raw_id = record.get("id")
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        key = f"line-{number}"
+    elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
+        key = " ".join(strip_controls(str(raw_id)).split())
+    else:
+        return Skipped(where, f"'id' is a {_json_type(raw_id)}; expected a string or number")
+    if key in seen:
+        return Skipped(where, f"duplicate id {key!r} (first used on line {seen[key]})")
+    text_field = next((f for f in _TEXT_FIELDS if record.get(f) is not None), None)
+    if text_field is None:
+        return Skipped(where, "no text (no 'text', 'body' or 'content' field)")
+    body = record[text_field]
+    if not isinstance(body, str):
+        return Skipped(where, f"'{text_field}' is a {_json_type(body)}; expected a string")
+    raw_title = record.get("title")
+    if raw_title is not None and not isinstance(raw_title, str):
+        return Skipped(where, f"'title' is a {_json_type(raw_title)}; expected a string")
+    clean = clean_text(body, key)
+    if not clean.text:
+        return Skipped(where, "no text (the text field is empty)")
+    title = " ".join(strip_controls(raw_title or "").split())
+    if title:
+        clean = CleanText(title=title, text=clean.text)
+    used = {"id", "title", text_field}
+    metadata = {
+        str(name): _metadata_value(value) for name, value in record.items() if name not in used
+    }
+    return key, clean, MappingProxyType(metadata)
+
+
+def _metadata_value(value: object) -> str:
+    """Any JSON value as display-safe text: strings as they are, the rest as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return strip_controls(value)
+    return strip_controls(json.dumps(value, ensure_ascii=False))
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+

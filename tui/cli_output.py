@@ -1,0 +1,280 @@
+"""What the command line prints: Rich tables for people, exact JSON for scripts.
+
+Progress and errors go to stderr so that ``--json`` output on stdout is always exactly JSON.
+Document text is data: it is put into ``rich.text.Text`` objects, never into markup strings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Protocol
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from search.records import AnalysisReport, CorpusStats, Entity, IndexReport, Quote, SearchResult
+from search.records import Progress as EngineProgress
+
+if TYPE_CHECKING:
+    from search.library import Library
+
+stdout = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False)
+
+STAGE_NAMES = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
+
+
+class ProgressReporter(Protocol):
+    def __call__(self, progress: EngineProgress) -> None: ...
+
+
+def error(message: str) -> None:
+    stderr.print(Text.assemble(("docscope: ", "bold red"), message))
+
+
+def emit_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def progress_reporter(quiet: bool = False) -> Iterator[ProgressReporter]:
+    """A callback that draws a progress bar on stderr (only on a terminal)."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=quiet or not stderr.is_terminal,
+    )
+    tasks: dict[str, int] = {}
+
+    def report(progress: EngineProgress) -> None:
+        if progress.stage not in tasks:
+            tasks[progress.stage] = bar.add_task(STAGE_NAMES.get(progress.stage, progress.stage))
+        bar.update(tasks[progress.stage], completed=progress.done, total=progress.total)
+
+    with bar:
+        yield report
+
+
+def print_index_summary(
+    library: Library,
+    report: IndexReport,
+    analysis: AnalysisReport | None,
+    as_json: bool = False,
+) -> None:
+    if as_json:
+        emit_json(
+            {
+                "corpus": str(library.corpus),
+                "index_dir": str(library.index_dir),
+                "indexed": len(report.indexed),
+                "unchanged": report.unchanged,
+                "removed": len(report.removed),
+                "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                "seconds": round(report.elapsed, 3),
+                "analysis": None
+                if analysis is None
+                else {
+                    "documents": analysis.analysed,
+                    "words": analysis.words,
+                    "seconds": round(analysis.elapsed, 3),
+                    "words_per_second": round(analysis.words_per_second, 1),
+                    "processes": analysis.processes,
+                    "model": analysis.model,
+                },
+            }
+        )
+        return
+    stdout.print(Text.assemble(("Corpus ", "bold"), str(library.corpus)))
+    stdout.print(Text.assemble(("Index  ", "bold"), str(library.index_dir)))
+    rate = len(report.indexed) / report.elapsed if report.elapsed > 0 else 0.0
+    stdout.print(
+        f"Indexed {len(report.indexed):,} · unchanged {report.unchanged:,} · "
+        f"removed {len(report.removed):,} · skipped {len(report.skipped):,} "
+        f"in {report.elapsed:.1f} s ({rate:,.0f} documents/s)"
+    )
+    for skipped in report.skipped[:50]:
+        stdout.print(Text.assemble("  skipped ", (skipped.path, "yellow"), f": {skipped.reason}"))
+    if len(report.skipped) > 50:
+        stdout.print(f"  ... and {len(report.skipped) - 50:,} more skipped")
+    if analysis is not None:
+        stdout.print(
+            f"Analysed {analysis.analysed:,} documents ({analysis.words:,} words) in "
+            f"{analysis.elapsed:.1f} s: {analysis.words_per_second:,.0f} words/s with "
+            f"{analysis.processes} process{'es' if analysis.processes != 1 else ''} ({analysis.model})"
+        )
+    pending = library.pending_analysis()
+    if pending and analysis is None:
+        stdout.print(f"{pending:,} documents wait for analysis (run without --no-analysis)")
+
+
+def print_search(result: SearchResult, as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            [
+                {"document": h.document, "title": h.title, "score": h.score, "snippet": h.snippet}
+                for h in result.hits
+            ]
+        )
+        return
+    table = Table(title=f"{result.total:,} documents match ({result.elapsed * 1000:.0f} ms)")
+    table.add_column("Score", justify="right", style="cyan", no_wrap=True)
+    table.add_column("Document", overflow="fold")
+    table.add_column("Snippet")
+    for hit in result.hits:
+        snippet = Text(hit.snippet)
+        for start, end in hit.highlights:
+            snippet.stylize("bold reverse", start, end)
+        table.add_row(f"{hit.score:.2f}", Text.assemble((hit.title, "bold"), "\n", (hit.document, "dim")), snippet)
+    stdout.print(table)
+    if result.suggestion:
+        stdout.print(Text.assemble("Did you mean: ", (result.suggestion, "bold")))
+
+
+def print_entities(entities: Sequence[Entity], as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            [
+                {
+                    "name": e.name,
+                    "label": e.label,
+                    "count": e.count,
+                    "documents": list(e.documents),
+                    "aliases": list(e.aliases),
+                    "mentions": [asdict(m) for m in e.mentions],
+                }
+                for e in entities
+            ]
+        )
+        return
+    table = Table(title=f"{len(entities):,} entities")
+    table.add_column("Entity")
+    table.add_column("Label", style="magenta")
+    table.add_column("Mentions", justify="right")
+    table.add_column("Documents", justify="right")
+    table.add_column("Also written")
+    for entity in entities:
+        table.add_row(
+            Text(entity.name, style="bold"),
+            entity.label,
+            str(entity.count),
+            str(len(entity.documents)),
+            Text(", ".join(entity.aliases[:4])),
+        )
+    stdout.print(table)
+
+
+def print_quotes(library: Library, quotes: Sequence[Quote], as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            [
+                {
+                    "document": q.document,
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "cue": q.cue,
+                    "start": q.start,
+                    "end": q.end,
+                    "confidence": q.confidence,
+                }
+                for q in quotes
+            ]
+        )
+        return
+    table = Table(title=f"{len(quotes):,} quotes")
+    table.add_column("Speaker", style="bold")
+    table.add_column("Cue", style="magenta")
+    table.add_column("Quote")
+    table.add_column("Document", style="dim", overflow="fold")
+    for quote in quotes:
+        table.add_row(
+            Text(quote.speaker or "—"), Text(quote.cue or ""), Text(f"“{quote.text}”"), Text(quote.document)
+        )
+    stdout.print(table)
+
+
+def stats_json(stats: CorpusStats) -> dict[str, object]:
+    return {
+        "documents": stats.documents,
+        "words": stats.words,
+        "sentences": stats.sentences,
+        "vocabulary": stats.vocabulary,
+        "analysed": stats.analysed,
+        "per_document": [
+            {
+                "document": d.document,
+                "title": d.title,
+                "words": d.words,
+                "sentences": d.sentences,
+                "paragraphs": d.paragraphs,
+                "distinct_words": d.distinct_words,
+                "type_token_ratio": d.type_token_ratio,
+                "mean_sentence_length": d.mean_sentence_length,
+                "readability": d.readability,
+                "grade_level": d.grade_level,
+                "reading_time_minutes": d.reading_time_minutes,
+                "distinctive_terms": list(d.distinctive_terms),
+            }
+            for d in stats.per_document
+        ],
+        "top_terms": [{"term": t.term, "count": t.count} for t in stats.top_terms],
+        "entity_counts": dict(stats.entity_counts),
+        "top_speakers": [{"speaker": s.speaker, "quotes": s.quotes} for s in stats.top_speakers],
+    }
+
+
+def print_stats(stats: CorpusStats, as_json: bool) -> None:
+    if as_json:
+        emit_json(stats_json(stats))
+        return
+    stdout.print(
+        f"[bold]{stats.documents:,}[/] documents · [bold]{stats.words:,}[/] words · "
+        f"[bold]{stats.sentences:,}[/] sentences · vocabulary [bold]{stats.vocabulary:,}[/] "
+        f"· analysed {stats.analysed:,}"
+    )
+    terms = Table(title="Top terms")
+    terms.add_column("Term")
+    terms.add_column("Count", justify="right")
+    for term in stats.top_terms[:20]:
+        terms.add_row(Text(term.term), f"{term.count:,}")
+    labels = Table(title="Entities by label")
+    labels.add_column("Label")
+    labels.add_column("Distinct", justify="right")
+    for label, count in stats.entity_counts.items():
+        labels.add_row(label, f"{count:,}")
+    speakers = Table(title="Most quoted")
+    speakers.add_column("Speaker")
+    speakers.add_column("Quotes", justify="right")
+    for speaker in stats.top_speakers:
+        speakers.add_row(Text(speaker.speaker), str(speaker.quotes))
+    from rich.columns import Columns
+
+    stdout.print(Columns([terms, labels, speakers]))
+    documents = Table(title="Documents")
+    documents.add_column("Document", overflow="fold")
+    for name in ("Words", "Sentences", "Reading ease", "Grade", "Minutes"):
+        documents.add_column(name, justify="right")
+    documents.add_column("Distinctive terms")
+    for d in stats.per_document[:200]:
+        documents.add_row(
+            Text(d.title or d.document),
+            f"{d.words:,}",
+            f"{d.sentences:,}",
+            f"{d.readability:.0f}",
+            f"{d.grade_level:.1f}",
+            f"{d.reading_time_minutes:.1f}",
+            Text(", ".join(d.distinctive_terms[:5])),
+        )
+    stdout.print(documents)
+    if len(stats.per_document) > 200:
+        stdout.print(f"... {len(stats.per_document) - 200:,} more documents (use --json for all)")

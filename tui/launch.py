@@ -1,0 +1,30 @@
+"""Start the explorer: read the config, open the Library, run the app.
+
+``tui/cli.py`` calls ``run_explorer`` for ``docscope [PATH]``. Opening a Library indexes
+nothing, so the first screen appears at once; the app indexes and analyses in workers.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from search import CorpusError, Library
+from tui.config import load_config
+
+
+def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -> int:
+    """Run the explorer on ``corpus`` (None: the bundled seeds); the process exit code.
+
+    A corpus that cannot be opened gets one line on stderr and exit code 2, no traceback.
+    """
+    config = load_config()
+    try:
+        library = Library.open(corpus, index_dir, model or config.model)
+    except CorpusError as error:
+        print(f"docscope: {error}", file=sys.stderr)
+        return 2
+    from tui.app import DocscopeApp  # Textual loads only once the corpus is known to open
+
+    app = DocscopeApp(library, config=config)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,108 @@
+"""What every side pane shares: j/k for its list, focus that lands on the list, the message base.
+
+A pane receives records through ``show_*`` methods and reports with messages nested in its own
+class. It never reaches into the app or a sibling pane.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+
+
+class Pane(Widget):
+    """A side pane: a header line, one navigable list (or tree), an empty state, a detail line.
+
+    Subclasses say which widget j/k drive by overriding ``navigable``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j", "cursor_down", "Down", show=False, id="pane.cursor-down",
+            tooltip="Move the cursor down the list",
+        ),
+        Binding(
+            "k", "cursor_up", "Up", show=False, id="pane.cursor-up",
+            tooltip="Move the cursor up the list",
+        ),
+    ]
+    """j and k move like the arrow keys (arrows come from the list widget itself)."""
+
+    DEFAULT_CSS = """
+    Pane {
+        height: 1fr;
+        width: 1fr;
+        layout: vertical;
+        & > .pane--header {
+            height: auto;
+            padding: 0 1;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .pane--empty {
+            height: auto;
+            padding: 1 1;
+            color: $text-muted;
+        }
+        & > .pane--detail {
+            height: auto;
+            max-height: 8;
+            padding: 0 1;
+            background: $panel;
+            scrollbar-size-vertical: 1;
+        }
+        & Tree, & OptionList {
+            height: 1fr;
+            border: none;
+            padding: 0;
+            background: transparent;
+            &:focus {
+                border: none;
+                background-tint: $foreground 3%;
+            }
+        }
+    }
+    """
+
+    @property
+    def navigable(self) -> Widget | None:
+        """The list or tree that j/k and ``focus`` act on, when it is showing."""
+        return None
+
+    async def action_cursor_down(self) -> None:
+        """Focus the pane's list and move its cursor down."""
+        await self._move("cursor_down")
+
+    async def action_cursor_up(self) -> None:
+        """Focus the pane's list and move its cursor up."""
+        await self._move("cursor_up")
+
+    async def _move(self, action: str) -> None:
+        target = self.navigable
+        if target is not None:
+            target.focus()
+            await target.run_action(action)
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the pane's list (the pane itself takes no focus)."""
+        target = self.navigable
+        if target is not None:
+            target.focus(scroll_visible)
+        return self
+
+
+class PaneMessage(Message):
+    """Base of the messages a pane posts: carries the pane, as ``pane`` and ``control``."""
+
+    def __init__(self, pane: Pane) -> None:
+        super().__init__()
+        self.pane = pane
+        """The pane that sent the message."""
+
+    @property
+    def control(self) -> Pane:
+        """The pane that sent the message (what ``@on(..., selector)`` matches)."""
+        return self.pane

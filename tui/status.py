@@ -1,0 +1,39 @@
+"""The progress line: what indexing or analysis is doing, shown only while they run."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Label, ProgressBar
+
+from search.records import Progress
+
+STAGES: dict[str, str] = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
+"""How each stage of ``Progress`` reads."""
+
+
+class JobStatus(Horizontal):
+    """A label and a progress bar for the background job; hidden when nothing runs."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="job-label", markup=False)
+        yield ProgressBar(id="job-bar", show_eta=False)
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def show_progress(self, progress: Progress) -> None:
+        """Show how far the job got (a None total makes the bar pulse)."""
+        self.display = True
+        stage = STAGES.get(progress.stage, progress.stage.capitalize())
+        count = f"{progress.done}" if progress.total is None else f"{progress.done}/{progress.total}"
+        text = f"{stage} {count}"
+        if progress.current:
+            text = f"{text} · {progress.current}"
+        self.query_one("#job-label", Label).update(Content(text))
+        self.query_one("#job-bar", ProgressBar).update(total=progress.total, progress=progress.done)
+
+    def finish(self) -> None:
+        """The job ended: step out of the way."""
+        self.display = False
