@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search.records import CleanText
 
@@ -31,11 +31,11 @@ __all__ = ["clean_html", "clean_markdown", "clean_text", "strip_controls"]
 
 _ESCAPES = re.compile(
     r"""
-    \x1b\[[0-?]*[ -/]*[@-~]                      # CSI: colours, cursor moves, erase
-    | \x9b[0-?]*[ -/]*[@-~]                      # CSI, 8-bit form
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])    # OSC (links, OSC 52 clipboard, titles), DCS, SOS, PM, APC
-      [^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?    # ... up to BEL or ST (or the end of the line)
-    | \x1b[ -/]*[0-~]                            # any other escape sequence (charset, keypad, reset)
+    \x1b\[[0-?]*[ -/]*[@-~]                    # CSI: colours, cursor moves, erase
+    | \x9b[0-?]*[ -/]*[@-~]                    # CSI, 8-bit form
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])  # OSC (links, OSC 52, titles), DCS, SOS, PM, APC
+      [^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # ... up to BEL or ST (or the end of the line)
+    | \x1b[!-/]{0,2}[0-~]                      # any other sequence (charset, keypad, reset)
     """,
     re.VERBOSE,
 )
@@ -43,7 +43,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 """C0 (but tab and newline), DEL, C1, and the bidi overrides that can make text on screen read
 differently from the text that was indexed."""
 
-_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_LINE_BREAKS = ("\x0b", "\x0c", "\x85", "\u2028", "\u2029")
+"""Characters that end a line besides ``\n`` and ``\r``."""
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 """Soft hyphen, zero-width space, word joiner, stray BOM: invisible, yet they split words for
 search and hide glued headings."""
@@ -58,15 +59,20 @@ def strip_controls(text: str) -> str:
     """
     if not _CONTROLS.search(text):
         return text
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text or "\x90" in text:
-        text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 def _normalise(raw: str) -> str:
     """One newline convention, no controls, no invisible characters, NFC."""
-    text = _LINE_BREAKS.sub("\n", raw)
+    text = raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for line_break in _LINE_BREAKS:
+        if line_break in text:
+            text = text.replace(line_break, "\n")
     text = strip_controls(text)
+    if text.isascii():
+        return text
     if _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
@@ -77,6 +83,23 @@ def _normalise(raw: str) -> str:
 def _collapse(line: str) -> str:
     """Runs of any whitespace (tabs, no-break spaces) become one space; ends are trimmed."""
     return " ".join(line.split())
+
+
+_ODD_SPACE = re.compile(r"[^\S\n ]")
+"""Whitespace other than a plain space or newline (tab, no-break space, em space...)."""
+
+
+def _collapse_blanks(text: str) -> tuple[str, bool]:
+    """Collapse blanks across a whole text if cheap; say whether lines still need it.
+
+    Plain ASCII spaces and tabs are handled with ``str.replace`` (far faster than a regex
+    or a split per line); other Unicode blanks are left to ``_collapse`` line by line.
+    """
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text, not text.isascii() and _ODD_SPACE.search(text) is not None
 
 
 # --- page chrome -----------------------------------------------------------------------------
@@ -99,14 +122,12 @@ _CHROME = frozenset(
 )  # fmt: skip
 """Whole lines that are website furniture, compared lower-cased without punctuation."""
 
-_CHROME_KEY = re.compile(r"[^\w ]+")
+_CHROME_TRIM = " -–—|•·*>:.!?()[]{}<>↑^#_=~\"'«»"
 
 
 def _is_chrome(line: str) -> bool:
     """True for a line that is only page furniture ("Top of page", "- Advertisement -")."""
-    if len(line) > 40:
-        return False
-    return " ".join(_CHROME_KEY.sub(" ", line.lower()).split()) in _CHROME
+    return len(line) <= 40 and line.lower().strip(_CHROME_TRIM) in _CHROME
 
 
 # --- paragraphs ------------------------------------------------------------------------------
@@ -118,13 +139,14 @@ _WRAP_MIN = 40
 _SENTENCE_END_CHARS = frozenset(".!?:;\"”’)")
 
 
-def _blocks(lines: Iterable[str]) -> list[list[str]]:
+def _blocks(text: str) -> list[list[str]]:
     """Group collapsed, non-chrome lines into blocks separated by blank (or chrome) lines."""
     blocks: list[list[str]] = []
     current: list[str] = []
-    for raw in lines:
-        line = _collapse(raw)
-        if not line or _is_chrome(line):
+    text, collapse = _collapse_blanks(text)
+    for raw in text.split("\n"):
+        line = _collapse(raw) if collapse else raw.strip()
+        if not line or (len(line) <= 40 and _is_chrome(line)):
             if current:
                 blocks.append(current)
                 current = []
@@ -144,7 +166,7 @@ def _unwrap(block: list[str]) -> list[str]:
     """
     if len(block) == 1:
         return block
-    longest = max(len(line) for line in block)
+    longest = max(map(len, block))
     if longest > _WRAP_MAX or longest < _WRAP_MIN:
         return block
     if all(line[-1] in _SENTENCE_END_CHARS for line in block[:-1]):
@@ -166,11 +188,24 @@ def _unwrap(block: list[str]) -> list[str]:
 _GLUED_LABEL = re.compile(r"^([A-Z][\w'’.-]*(?: [\w'’.-]+){0,3}):(?=[A-Z][a-z])")
 """``Editor's Note:Chinese President``: a short label whose space after the colon was lost."""
 
-_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z](?:[a-z]|\s))")
+_GLUE = re.compile(r"[a-z][A-Z](?:[a-z]|\s)")
 """A lower-case letter directly followed by a capital that starts a word."""
 _GLUE_WINDOW = 120
 """Headings are short: only the start of a paragraph is searched for a glued one."""
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)\]]*\s")
+_LOWER_WORD = re.compile(r"[a-z]{3,}")
+_CAPITAL_WORD = re.compile(r"[A-Z][a-z]{4,}")
+_SENTENCE_WORD = re.compile(r"[A-Z][a-z]+|A|I")
+_HEADING_START = re.compile(r"[A-Z0-9\"“‘']")
+_NOT_IN_HEADINGS = frozenset("@()[]<>{}=/\\|%$#*_;~+.,\"“”")
+"""Code, addresses, lists and sentences have these; the headings of articles do not."""
+_DANGLING = frozenset(
+    "the a an and or nor but of to in on at by for with from as van von de la le du".split()
+)
+"""A heading does not end with one of these: a capital after it is the next word of a name
+("the Mid" + "America", "Jon van" + "Wormer")."""
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’&-]*|&|[a-z]+")
+_FIRST_PERSON = frozenset({"i", "you", "i'm", "i've", "i'd", "you're", "you've"})
 
 _MIXED_CASE_WORDS = frozenset(
     {
@@ -183,7 +218,8 @@ _MIXED_CASE_WORDS = frozenset(
         "GlaxoSmithKline", "SmithKline", "PricewaterhouseCoopers", "MySpace", "FaceTime",
         "AirPods", "MacBook", "SkyDrive", "OneDrive", "StarCraft", "WarCraft", "SpaceX",
         "ExxonMobil", "JetBlue", "EasyJet", "AstraZeneca", "BioNTech", "CinemaScope",
-        "SoundCloud", "DoorDash", "HuffPost", "NatWest", "PepsiCo", "CityGroup", "TimeWarner",
+        "SoundCloud", "DoorDash", "HuffPost", "NatWest", "PepsiCo", "TimeWarner", "DeskJet",
+        "LaserJet", "QuarkXPress", "NeXT", "SuperMac", "WordPerfect", "DreamWeaver",
     }
 )  # fmt: skip
 """Real words with a capital inside: never split, wherever they appear."""
@@ -195,58 +231,78 @@ _SMALL_WORDS = frozenset(
 
 def _fix_glued_label(paragraph: str) -> str:
     """Put back the space after a label's colon: ``Editor's Note: Chinese President``."""
-    return _GLUED_LABEL.sub(r"\1: ", paragraph, count=1)
+    match = _GLUED_LABEL.match(paragraph)
+    if match is None:
+        return paragraph
+    return f"{match.group(1)}: {paragraph[match.end():]}"
 
 
-def _split_glued_heading(paragraph: str, document: str) -> list[str]:
+def _split_glued_heading(paragraph: str, document: Sequence[str]) -> list[str]:
     """Split ``"...new changesPresident Xi made..."`` into heading and paragraph.
 
     A candidate is a lower-case letter glued to a capital in the first ``_GLUE_WINDOW``
-    characters, with no sentence ending before it (a heading has none). The glued token must
-    be letters only, not a known mixed-case word, and not repeated elsewhere in the document
-    (a heading glued by accident is glued once; ``TimeWarner`` is written that way each time).
-    If the left part of the token is lower-case (``changes|President``) at least three letters
-    and two words of heading are needed; a capitalised left part (``Potentials|China``) looks
-    like CamelCase, so the heading must be several Title Case words.
+    characters, with no sentence ending before it (a heading has none). Then everything must
+    look like a heading glued to prose, not like a mixed-case word or program code:
+
+    * the glued token is two plain words: ``changes`` + ``President``, not ``Sci`` +
+      ``ViGuy`` or ``xm`` + ``PushButton``; it is not a known mixed-case word (McDonald,
+      iPhone, YouTube), and it is not repeated elsewhere in the document (an accident
+      happens once; ``TimeWarner`` is written that way every time);
+    * the heading starts with a capital, holds no code-like characters (``@ ( = /``) and no
+      "I"/"you" (headings are not chat), and the paragraph goes on for a few words;
+    * a capitalised left word (``Potentials`` + ``China``) looks like CamelCase
+      (``PlayStation``), so then the heading must be four or more Title Case words.
     """
-    if len(paragraph) < 24:
+    if len(paragraph) < 24 or _GLUE.search(paragraph, 0, _GLUE_WINDOW) is None:
         return [paragraph]
-    for match in _GLUE.finditer(paragraph, 0, min(len(paragraph), _GLUE_WINDOW)):
-        cut = match.start()
+    window = min(len(paragraph), _GLUE_WINDOW)
+    sentence_break = _SENTENCE_BREAK.search(paragraph, 0, window)
+    if sentence_break is not None:
+        window = sentence_break.start()
+    if not _HEADING_START.match(paragraph):
+        return [paragraph]
+    for match in _GLUE.finditer(paragraph, 0, window):
+        cut = match.start() + 1
         left = paragraph[:cut]
-        if _SENTENCE_BREAK.search(left):
-            break
         right = paragraph[cut:]
-        left_part = left[left.rfind(" ") + 1 :]
-        right_part = right.split(" ", 1)[0].rstrip(".,;:!?)\"'”’")
-        if not _plausible_glue(left_part, right_part, document):
-            continue
-        words = left.split()
-        if len(words) < 2 or len(right.split()) < 4:
-            continue
-        if left_part[0].isupper() and not _title_case(words):
-            continue
-        return [left, right]
+        if _glued_here(left, right, document):
+            return [left, right]
     return [paragraph]
 
 
-def _plausible_glue(left_part: str, right_part: str, document: str) -> bool:
-    """Whether ``left_part + right_part`` is two words run together, not one real word."""
+def _glued_here(left: str, right: str, document: Sequence[str]) -> bool:
+    """Whether ``left`` is a heading run into the prose ``right`` (see the caller)."""
+    left_part = left[left.rfind(" ") + 1 :]
+    right_words = right.split(" ", 4)
+    right_part = right_words[0].rstrip(".,;:!?)\"'”’")
+    if not _SENTENCE_WORD.fullmatch(right_part) or len(right_words) < 5:
+        return False
+    if left_part in _DANGLING:
+        return False
     token = left_part + right_part
-    if len(left_part) < 3 or not all(ch.isalpha() or ch in "-'’" for ch in token):
+    if token in _MIXED_CASE_WORDS or left_part in _NAME_PREFIXES:
         return False
-    if token in _MIXED_CASE_WORDS or left_part in _NAME_PREFIXES or token.startswith("Mc"):
+    if any(ch in _NOT_IN_HEADINGS for ch in left):
         return False
-    return document.count(token) <= 1
+    words = left.split()
+    if len(words) < 2 or any(word.lower() in _FIRST_PERSON for word in words):
+        return False
+    if _LOWER_WORD.fullmatch(left_part):
+        pass
+    elif _CAPITAL_WORD.fullmatch(left_part):
+        if len(words) < 4 or not _title_case(words) or not right_words[1][:1].isalpha():
+            return False
+    else:
+        return False
+    return sum(paragraph.count(token) for paragraph in document) <= 1
 
 
 def _title_case(words: Sequence[str]) -> bool:
-    """At least three words, and the significant ones capitalised, as in "Trade Potentials"."""
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    if len(words) < 3 or not significant:
+    """Plain words, every significant one capitalised, as in "Economic Synergies and Trade"."""
+    if not all(_TITLE_WORD.fullmatch(word) for word in words):
         return False
-    capitalised = sum(1 for w in significant if w[0].isupper() or w[0].isdigit())
-    return capitalised >= 0.8 * len(significant)
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and all(w[0].isupper() for w in significant)
 
 
 # --- titles ----------------------------------------------------------------------------------
@@ -282,7 +338,9 @@ def _find_title(paragraphs: Sequence[str], fallback: str) -> str:
             return paragraph
         sentence = _first_sentence(paragraph)
         if sentence is not None and len(sentence) <= _TITLE_MAX and " " in sentence:
-            return sentence.rstrip(".")
+            if sentence.endswith(".") and not sentence.endswith(".."):
+                return sentence[:-1]
+            return sentence
         break
     return fallback
 
@@ -314,13 +372,23 @@ def _fallback(title: str) -> str:
     return _collapse(strip_controls(title)) or "untitled"
 
 
-def _assemble(paragraphs: Iterable[str], fallback_title: str, title: str | None = None) -> CleanText:
+def _assemble(
+    paragraphs: Iterable[str],
+    fallback_title: str,
+    title: str | None = None,
+    *,
+    chrome_checked: bool = False,
+) -> CleanText:
     """Apply the paragraph-level fixes, pick a title, join with one blank line."""
-    kept = [p for p in paragraphs if p and not _is_chrome(p)]
-    document = "\n".join(kept)
+    kept = [p for p in paragraphs if p and (chrome_checked or not _is_chrome(p))]
     out: list[str] = []
     for paragraph in kept:
-        out.extend(_split_glued_heading(_fix_glued_label(paragraph), document))
+        if paragraph.find(":", 0, 48) >= 0:
+            paragraph = _fix_glued_label(paragraph)
+        if len(paragraph) >= 24 and _GLUE.search(paragraph, 0, _GLUE_WINDOW) is not None:
+            out.extend(_split_glued_heading(paragraph, kept))
+        else:
+            out.append(paragraph)
     if not title:
         title = _find_title(out, _fallback(fallback_title))
     return CleanText(title=title, text="\n\n".join(out))
@@ -329,11 +397,16 @@ def _assemble(paragraphs: Iterable[str], fallback_title: str, title: str | None 
 # --- the three cleaners ----------------------------------------------------------------------
 
 
-def clean_text(raw: str, fallback_title: str) -> CleanText:
-    """Clean plain text: see the module docstring for the rules."""
+def clean_text(raw: str, fallback_title: str, *, title: str | None = None) -> CleanText:
+    """Clean plain text: see the module docstring for the rules.
+
+    ``title``, when the caller already has one (a JSONL record's), is cleaned and used
+    instead of searching the text for one; blank, it is ignored.
+    """
     text = _normalise(raw)
-    paragraphs = [p for block in _blocks(text.split("\n")) for p in _unwrap(block)]
-    return _assemble(paragraphs, fallback_title)
+    paragraphs = [p for block in _blocks(text) for p in _unwrap(block)]
+    known = _collapse(_normalise(title)) if title else None
+    return _assemble(paragraphs, fallback_title, known or None, chrome_checked=True)
 
 
 _DROPPED_ELEMENTS = (
@@ -374,19 +447,19 @@ def clean_html(raw_html: str, fallback_title: str) -> CleanText:
         node.insert_after(_BREAK)
     for node in root.css("br"):
         node.insert_after(_BREAK)
-    body = _normalise(root.text(deep=True, separator=""))
-    paragraphs = (_collapse(p) for p in body.split(_BREAK))
-    return _assemble(paragraphs, fallback_title, _collapse(_normalise(title)) or None)
+    pieces = root.text(deep=True, separator="").split(_BREAK)
+    paragraphs = (_collapse(_normalise(piece)) for piece in pieces)
+    return _assemble(paragraphs, fallback_title, title or None)
 
 
-def _text_of(node: object) -> str:
+def _text_of(node: LexborNode | None) -> str:
     """The collapsed text of a selectolax node, or "" when there is none."""
-    text = getattr(node, "text", None)
-    return _collapse(strip_controls(text())) if callable(text) else ""
+    return "" if node is None else _collapse(_normalise(node.text(deep=True)))
 
 
-def _inside_content(node: object) -> bool:
-    parent = getattr(node, "parent", None)
+def _inside_content(node: LexborNode) -> bool:
+    """Whether ``node`` sits inside the page's article (its header is then the headline's)."""
+    parent = node.parent
     while parent is not None:
         if parent.tag in ("article", "main"):
             return True

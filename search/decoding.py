@@ -10,6 +10,7 @@ the reader can see where the damage is.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -204,25 +205,18 @@ def _looks_western(text: str) -> bool:
     Cyrillic, Greek or Central European bytes misread as cp1252 give long runs of accented
     letters ("Ïðèâåò") or odd symbols ("Za¿ó³æ").
     """
-    high = 0
-    odd = 0
-    in_runs = 0
-    run = 0
-    for ch in text:
-        if ch < "\x80":
-            if run >= 3:
-                in_runs += run
-            run = 0
-            continue
-        high += 1
-        run += 1
-        if not (ch.isalpha() or ch in _WESTERN_SYMBOLS):
-            odd += 1
-    if run >= 3:
-        in_runs += run
+    high = odd = in_runs = 0
+    for run in _NON_ASCII_RUN.findall(text):
+        high += len(run)
+        if len(run) >= 3:
+            in_runs += len(run)
+        odd += sum(1 for ch in run if not (ch.isalpha() or ch in _WESTERN_SYMBOLS))
     if high == 0:
         return True
     return odd <= high * 0.05 and in_runs <= high * 0.1 and high <= len(text) * 0.3
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _finish(text: str) -> str:

@@ -10,12 +10,12 @@ the rest of the corpus still loads. Nothing here writes anywhere.
 from __future__ import annotations
 
 import errno
-import gzip
 import hashlib
 import json
 import os
 import re
 import stat
+import unicodedata
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ __all__ = [
     "bundled_seeds",
     "content_digest",
     "iter_sources",
+    "kind_of",
     "read_source",
 ]
 
@@ -49,7 +50,9 @@ _KINDS: Mapping[str, str] = MappingProxyType(
         ".ndjson.gz": "jsonl",
     }
 )
-"""File name ending (lower-cased) -> kind. Longest endings are matched first."""
+"""File name ending (lower-cased) -> kind."""
+_LONGEST_FIRST = tuple(sorted(_KINDS, key=len, reverse=True))
+"""``.jsonl.gz`` must be tried before ``.gz``-less endings could match a shorter one."""
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_KINDS)
 """The file name endings docscope reads, in display order; matched case-insensitively."""
@@ -99,7 +102,7 @@ def content_digest(data: bytes) -> str:
 def kind_of(name: str) -> str | None:
     """The kind of file ``name`` is (``"text"``, ``"jsonl"``...), or None if unsupported."""
     lower = name.lower()
-    for suffix in sorted(_KINDS, key=len, reverse=True):
+    for suffix in _LONGEST_FIRST:
         if lower.endswith(suffix) and len(lower) > len(suffix):
             return _KINDS[suffix]
     return None
@@ -177,14 +180,21 @@ def _walk(
 def _source_or_skip(path: Path, rel: str, info: os.stat_result) -> SourceFile | Skipped:
     kind = kind_of(path.name)
     if kind is None:
-        suffix = "".join(path.suffixes[-2:]) or "no extension"
-        return Skipped(rel, f"unsupported file type ({suffix}); docscope reads {_SUPPORTED_LIST}")
+        suffix = _suffix_of(path.name)
+        return Skipped(rel, f"unsupported file type ({suffix})")
     if not stat.S_ISREG(info.st_mode):
         return Skipped(rel, "not a regular file (a pipe, socket or device)")
     return SourceFile(path=path, rel=rel, size=info.st_size, mtime_ns=info.st_mtime_ns, kind=kind)
 
 
-_SUPPORTED_LIST = ", ".join(SUPPORTED_SUFFIXES)
+def _suffix_of(name: str) -> str:
+    """``photo.PNG`` -> ``.PNG``, ``logs.tar.gz`` -> ``.tar.gz``: for the skip reason."""
+    parts = name.split(".")
+    if len(parts) < 2 or not parts[-1]:
+        return "no extension"
+    if parts[-1].lower() == "gz" and len(parts) > 2:
+        return f".{parts[-2]}.gz"
+    return f".{parts[-1]}"
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -209,39 +219,57 @@ def _why(error: OSError) -> str:
 
 
 def read_source(src: SourceFile) -> Iterator[SourceDocument | Skipped]:
-    """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``."""
+    """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``.
+
+    Whatever goes wrong (permissions, a file deleted or truncated since the walk, damaged
+    compression) becomes ``Skipped``; a damaged ``.gz`` still yields the records before the
+    damage.
+    """
+    if src.kind != "jsonl" and src.size > MAX_DOCUMENT_BYTES:
+        yield Skipped(src.rel, f"too large for one document ({src.size // 2**20} MiB)")
+        return
     try:
-        data = _read_bytes(src)
+        with open(src.path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         yield Skipped(src.rel, "file disappeared before it could be read")
         return
     except OSError as error:
         yield Skipped(src.rel, f"cannot be read ({_why(error)})")
         return
-    except _Unreadable as problem:
-        yield Skipped(src.rel, str(problem))
-        return
-    if src.kind == "jsonl":
-        yield from _read_jsonl(src, data)
-    else:
+    if src.kind != "jsonl":
         yield _read_document(src, data)
-
-
-class _Unreadable(Exception):
-    """A file whose bytes cannot be had (too large, damaged compression)."""
-
-
-def _read_bytes(src: SourceFile) -> bytes:
-    if src.kind != "jsonl" and src.size > MAX_DOCUMENT_BYTES:
-        raise _Unreadable(f"too large for one document ({src.size // 2**20} MiB)")
-    with open(src.path, "rb") as handle:
-        data = handle.read()
+        return
+    problem = None
     if src.path.name.lower().endswith(".gz") and data.startswith(b"\x1f\x8b"):
+        data, problem = _gunzip(data)
+    yield from _read_jsonl(src, data)
+    if problem is not None:
+        yield Skipped(src.rel, problem)
+
+
+_GZIP_CHUNK = 1 << 20
+
+
+def _gunzip(data: bytes) -> tuple[bytes, str | None]:
+    """Decompress all gzip members of ``data``; keep what precedes any damage, and say so."""
+    out: list[bytes] = []
+    rest = data
+    while rest:
+        stream = zlib.decompressobj(wbits=31)
+        consumed = len(rest)
         try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise _Unreadable(f"damaged gzip file ({error})") from None
-    return data
+            for start in range(0, len(rest), _GZIP_CHUNK):
+                out.append(stream.decompress(rest[start : start + _GZIP_CHUNK]))
+                if stream.eof:
+                    consumed = start + _GZIP_CHUNK
+                    break
+        except zlib.error as error:
+            return b"".join(out), f"damaged gzip data ({error}); the records before it were read"
+        if not stream.eof:
+            return b"".join(out), "gzip file is cut short; the records before the cut were read"
+        rest = (stream.unused_data + rest[consumed:]).lstrip(b"\x00")
+    return b"".join(out), None
 
 
 def _read_document(src: SourceFile, data: bytes) -> SourceDocument | Skipped:
@@ -280,7 +308,7 @@ def _read_document(src: SourceFile, data: bytes) -> SourceDocument | Skipped:
 def _fallback_title(name: str) -> str:
     """``bbc_report_2004.txt`` -> ``bbc report 2004``: the title of last resort."""
     lower = name.lower()
-    for suffix in sorted(_KINDS, key=len, reverse=True):
+    for suffix in _LONGEST_FIRST:
         if lower.endswith(suffix):
             name = name[: -len(suffix)]
             break
@@ -313,7 +341,7 @@ def _read_jsonl(src: SourceFile, data: bytes) -> Iterator[SourceDocument | Skipp
     if not data.strip():
         yield Skipped(src.rel, "empty")
         return
-    reason = binary_reason(data, _fallback_title(src.path.name) + ".jsonl")
+    reason = binary_reason(data, "records.jsonl")  # already decompressed: no .gz excuse
     if reason is not None:
         yield Skipped(src.rel, reason)
         return
@@ -327,7 +355,10 @@ def _read_jsonl(src: SourceFile, data: bytes) -> Iterator[SourceDocument | Skipp
             message = getattr(error, "msg", str(error))
             yield Skipped(where, f"not valid JSON ({message})")
             continue
-        result = _document_from_record(src, record, number, where, seen)
+        except RecursionError:
+            yield Skipped(where, "not usable JSON (nested too deeply)")
+            continue
+        result = _document_from_record(record, number, where, seen)
         if isinstance(result, Skipped):
             yield result
             continue
@@ -375,18 +406,20 @@ def _jsonl_lines(data: bytes) -> Iterator[tuple[int, bytes, str, str]]:
 
 
 def _document_from_record(
-    src: SourceFile, record: object, number: int, where: str, seen: Mapping[str, int]
+    record: object, number: int, where: str, seen: Mapping[str, int]
 ) -> tuple[str, CleanText, Mapping[str, str]] | Skipped:
-    """Check one parsed JSONL record; return (id within the file, cleaned text, metadata)."""
+    """Check one parsed JSONL record; return (id within the file, cleaned text, metadata).
+
+    A missing or blank id falls back to the line number, which is stable only while lines
+    are not inserted above it: that is the best a file without ids allows.
+    """
     if not isinstance(record, dict):
         return Skipped(where, f"a JSON {_json_type(record)}, not an object")
     raw_id = record.get("id")
-    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-        key = f"line-{number}"
-    elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-        key = " ".join(strip_controls(str(raw_id)).split())
-    else:
+    if raw_id is not None and (not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool)):
         return Skipped(where, f"'id' is a {_json_type(raw_id)}; expected a string or number")
+    key = " ".join(_safe(str(raw_id)).split()) if raw_id is not None else ""
+    key = key or f"line-{number}"
     if key in seen:
         return Skipped(where, f"duplicate id {key!r} (first used on line {seen[key]})")
     text_field = next((f for f in _TEXT_FIELDS if record.get(f) is not None), None)
@@ -398,12 +431,9 @@ def _document_from_record(
     raw_title = record.get("title")
     if raw_title is not None and not isinstance(raw_title, str):
         return Skipped(where, f"'title' is a {_json_type(raw_title)}; expected a string")
-    clean = clean_text(body, key)
+    clean = clean_text(body, key, title=raw_title)
     if not clean.text:
         return Skipped(where, "no text (the text field is empty)")
-    title = " ".join(strip_controls(raw_title or "").split())
-    if title:
-        clean = CleanText(title=title, text=clean.text)
     used = {"id", "title", text_field}
     metadata = {
         str(name): _metadata_value(value) for name, value in record.items() if name not in used
@@ -415,9 +445,14 @@ def _metadata_value(value: object) -> str:
     """Any JSON value as display-safe text: strings as they are, the rest as JSON."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        return strip_controls(value)
-    return strip_controls(json.dumps(value, ensure_ascii=False))
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return _safe(text)
+
+
+def _safe(text: str) -> str:
+    """Text that reaches a screen: no control characters, NFC like every document text."""
+    text = strip_controls(text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _json_type(value: object) -> str:

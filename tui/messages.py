@@ -33,6 +33,15 @@ class JobProgress(Message):
     """
 
 
+class JobCommitted(Message):
+    """Indexing or analysis committed a batch: what is searchable (or analysed) grew."""
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        """"index" or "analyse"."""
+        super().__init__()
+
+
 class IndexDone(Message):
     """``library.refresh`` finished (or was interrupted)."""
 

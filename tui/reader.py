@@ -356,12 +356,15 @@ class Reader(VerticalScroll):
             content = stylize(content, self.target, "reader--target")
         block.paint(content)
 
-    def _reveal_current(self) -> None:
+    def _reveal_current(self, attempts: int = 5) -> None:
         span = self._current_span()
         if span is None or not self._blocks:
             self._show_position()
             return
         block = self._blocks[self._block_index(span[0])]
+        if not block.region and attempts > 0:  # mounted but not laid out yet
+            self.call_after_refresh(self._reveal_current, attempts - 1)
+            return
         line = block.line_of(span[0] - block.start)
         y = block.virtual_region.y + line
         self.scroll_to(y=max(0, y - self.scrollable_content_region.height // 3), animate=False)

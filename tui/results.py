@@ -20,6 +20,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from search.records import DocumentInfo, Hit, SearchResult
+from tui.reader import plain
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
 """The orders of the document list, in the order the sort key cycles through them."""
@@ -85,6 +86,7 @@ class ResultList(OptionList):
         self._empty_message = "Indexing…"
 
     def on_mount(self) -> None:
+        self.border_title = "Results"
         self.tooltip = "Enter or click opens a document; o changes the order of the list"
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
@@ -133,30 +135,32 @@ class ResultList(OptionList):
         else:
             options = [Option(self._hit_prompt(hit), id=hit.document) for hit in self.hits]
         if not options:
-            options = [Option(Content(self._empty_message), disabled=True)]
-        self.set_options(options)
+            self.set_options([Option(Content(self._empty_message), disabled=True)])
+            return
+        separated: list[Option | None] = []
+        for option in options:
+            if separated:
+                separated.append(None)
+            separated.append(option)
+        self.set_options(separated)
         index = 0
         if keep is not None:
             try:
                 index = self.get_option_index(keep)
             except OptionDoesNotExist:
                 index = 0
-        if not options[0].disabled:
-            self.highlighted = index
+        self.highlighted = index
 
     def _hit_prompt(self, hit: Hit) -> Content:
-        title_style = self.get_visual_style("result-list--title")
-        meta_style = self.get_visual_style("result-list--meta")
-        snippet = Content(hit.snippet.replace("\n", " "))
+        snippet = Content(plain(hit.snippet.replace("\n", " ")))
         match_style = self.get_visual_style("result-list--match")
         for start, end in hit.highlights:
             snippet = snippet.stylize(match_style, start, end)
         snippet = snippet.stylize_before(self.get_visual_style("result-list--snippet"))
         return Content.assemble(
-            (hit.title or hit.document, title_style),
-            ("  ", ""),
-            (f"{hit.score:.2f}", meta_style),
-            ("\n", ""),
+            (plain(hit.title or hit.document), self.get_visual_style("result-list--title")),
+            "\n",
+            (f"{hit.score:.2f} · ", self.get_visual_style("result-list--meta")),
             snippet,
         )
 
@@ -166,8 +170,8 @@ class ResultList(OptionList):
         if date:
             meta = f"{meta} · {date}"
         return Content.assemble(
-            (info.title or info.id, self.get_visual_style("result-list--title")),
-            ("\n", ""),
+            (plain(info.title or info.id), self.get_visual_style("result-list--title")),
+            "\n",
             (meta, self.get_visual_style("result-list--meta")),
         )
 

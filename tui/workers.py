@@ -9,6 +9,7 @@ widgets means they never touch the screen from a thread, and tests can call them
 from __future__ import annotations
 
 import threading
+from functools import partial
 from collections.abc import Collection
 
 from textual.message import Message
@@ -25,6 +26,7 @@ from tui.messages import (
     EntitiesLoaded,
     HitsLoaded,
     IndexDone,
+    JobCommitted,
     JobProgress,
     ListingDone,
     MentionsLoaded,
@@ -59,6 +61,10 @@ class ProgressRelay:
             self._pending = True
         self._target.post_message(JobProgress())
 
+    def committed(self, stage: str) -> None:
+        """A batch was committed (called on the worker thread)."""
+        self._target.post_message(JobCommitted(stage))
+
     def take(self) -> Progress | None:
         """The newest progress (on the event loop); the next callback posts again."""
         with self._lock:
@@ -70,14 +76,20 @@ def index_job(library: Library, relay: ProgressRelay, cancel: threading.Event) -
     """Bring the text index up to date, unless it already is (a cheap check)."""
     if not library.needs_refresh():
         return IndexDone(None)
-    return IndexDone(library.refresh(progress=relay, cancel=cancel))
+    report = library.refresh(
+        progress=relay, cancel=cancel, on_commit=partial(relay.committed, "index")
+    )
+    return IndexDone(report)
 
 
 def analyse_job(library: Library, relay: ProgressRelay, cancel: threading.Event) -> Message:
     """Analyse what waits for it; skip loading the NLP pipeline when nothing does."""
     if cancel.is_set() or library.pending_analysis() == 0:
         return AnalysisDone(None)
-    return AnalysisDone(library.analyse(progress=relay, cancel=cancel))
+    report = library.analyse(
+        progress=relay, cancel=cancel, on_commit=partial(relay.committed, "analyse")
+    )
+    return AnalysisDone(report)
 
 
 def search_job(library: Library, query: str, sort: str) -> Message:

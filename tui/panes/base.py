@@ -59,6 +59,7 @@ class Pane(Widget):
             border: none;
             padding: 0;
             background: transparent;
+            scrollbar-size-vertical: 1;
             &:focus {
                 border: none;
                 background-tint: $foreground 3%;

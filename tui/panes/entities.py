@@ -98,11 +98,12 @@ class EntitiesPane(Pane):
     DEFAULT_CSS = """
     EntitiesPane {
         & > .entities-pane--scope-current {
-            color: $text-accent;
-            text-style: bold reverse;
+            color: $foreground;
+            background: $accent 40%;
+            text-style: bold;
         }
         & > .entities-pane--scope {
-            color: $text-muted;
+            color: $foreground 60%;
         }
     }
     """
@@ -174,9 +175,9 @@ class EntitiesPane(Pane):
         self._refresh_view()
 
     @property
-    def navigable(self) -> Tree[Entity | str] | None:
+    def navigable(self) -> Tree[Entity | str]:
         tree: Tree[Entity | str] = self.query_one(Tree)
-        return tree if tree.display else None
+        return tree
 
     # --- attributes down ---------------------------------------------------------------------
 
@@ -199,12 +200,14 @@ class EntitiesPane(Pane):
         tree: Tree[Entity | str] = self.query_one(Tree)
         detail = self.query_one(".pane--detail", Static)
         has_entities = self._state == "shown" and bool(self._entities)
+        # The tree stays on screen even when empty, so that it keeps the focus while the next
+        # scope loads; the message above it says why it is empty.
         empty.display = not has_entities
-        tree.display = has_entities
         detail.display = has_entities
         if has_entities:
             self._fill_tree(tree)
         else:
+            tree.clear()
             empty.update(self._empty_message())
 
     def _header(self) -> Content:
@@ -303,8 +306,8 @@ class EntitiesPane(Pane):
     # --- messages up -------------------------------------------------------------------------
 
     def _current_entity(self) -> Entity | None:
-        tree = self.navigable
-        data = None if tree is None or tree.cursor_node is None else tree.cursor_node.data
+        node = self.navigable.cursor_node
+        data = None if node is None else node.data
         return data if isinstance(data, Entity) else None
 
     @on(Tree.NodeSelected)

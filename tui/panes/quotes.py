@@ -78,11 +78,11 @@ class QuotesPane(Pane):
             text-style: bold;
         }
         & > .quotes-pane--unattributed {
-            color: $text-muted;
+            color: $foreground 60%;
             text-style: italic;
         }
         & > .quotes-pane--cue {
-            color: $text-muted;
+            color: $foreground 60%;
             text-style: italic;
         }
     }
@@ -134,9 +134,8 @@ class QuotesPane(Pane):
         self._refresh_view()
 
     @property
-    def navigable(self) -> OptionList | None:
-        options = self.query_one(OptionList)
-        return options if options.display else None
+    def navigable(self) -> OptionList:
+        return self.query_one(OptionList)
 
     # --- attributes down ---------------------------------------------------------------------
 
@@ -162,7 +161,6 @@ class QuotesPane(Pane):
         if self._shown:
             options.highlighted = self._shown.index(kept) if kept in self._shown else 0
         empty = self.query_one(".pane--empty", Static)
-        options.display = bool(self._shown)
         self.query_one(".pane--detail").display = bool(self._shown)
         empty.display = not self._shown
         empty.update(self._empty_message(needle))
@@ -194,11 +192,14 @@ class QuotesPane(Pane):
             return Content.styled(UNATTRIBUTED, ".quotes-pane--unattributed")
         return Content.styled(quote.speaker, ".quotes-pane--speaker")
 
+    @staticmethod
+    def _cue(quote: Quote) -> Content:
+        return Content.styled(f" {quote.cue}", ".quotes-pane--cue") if quote.cue else Content("")
+
     def _row(self, quote: Quote) -> Content:
         """Two lines: speaker and cue, then the quotation on one line (cut to fit)."""
-        cue = Content.styled(f" {quote.cue}", ".quotes-pane--cue") if quote.cue else Content("")
         return Content.assemble(
-            self._speaker(quote), cue, "\n", "“", _one_line(quote.text), "”"
+            self._speaker(quote), self._cue(quote), "\n", "“", _one_line(quote.text), "”"
         )
 
     def _describe(self, index: int | None) -> None:
@@ -207,10 +208,14 @@ class QuotesPane(Pane):
             detail.update("")
             return
         quote = self._shown[index]
-        cue = Content.styled(f" {quote.cue}", ".quotes-pane--cue") if quote.cue else Content("")
         detail.update(
             Content.assemble(
-                self._speaker(quote), cue, "\n", "“", quote.text, "”\n", (quote.document, "dim")
+                self._speaker(quote),
+                self._cue(quote),
+                "\n“",
+                quote.text,
+                "”\n",
+                (quote.document, "dim"),
             )
         )
 
@@ -243,9 +248,7 @@ class QuotesPane(Pane):
 
     def action_focus_list(self) -> None:
         """Move from the filter box to the list of quotes."""
-        options = self.navigable
-        if options is not None:
-            options.focus()
+        self.navigable.focus()
 
     def action_clear_filter(self) -> None:
         """Empty the filter; when it is already empty, let Escape mean what it means elsewhere."""

@@ -114,7 +114,7 @@ class StatsPane(Pane):
         }
         & OptionList#stats-terms {
             height: auto;
-            max-height: 12;
+            max-height: 10;
             & > .option-list--option {
                 padding: 0 1;
             }
@@ -127,7 +127,7 @@ class StatsPane(Pane):
             text-style: bold;
         }
         & > .stats-pane--label {
-            color: $text-muted;
+            color: $foreground 60%;
         }
         & > .stats-pane--bar {
             color: $accent;
@@ -169,7 +169,7 @@ class StatsPane(Pane):
         self._terms: list[str] = []
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(can_focus=False):
+        with VerticalScroll(id="stats-scroll"):
             yield Static("Corpus", classes="stats-pane--title", markup=False)
             yield Static(id="stats-corpus", classes="stats-pane--body", markup=False)
             yield Static(id="stats-entities", classes="stats-pane--note", markup=False)
@@ -192,9 +192,8 @@ class StatsPane(Pane):
         self._show_dispersion()
 
     @property
-    def navigable(self) -> OptionList | None:
-        terms = self.query_one("#stats-terms", OptionList)
-        return terms if terms.display else None
+    def navigable(self) -> OptionList:
+        return self.query_one("#stats-terms", OptionList)
 
     # --- attributes down ---------------------------------------------------------------------
 
@@ -273,7 +272,6 @@ class StatsPane(Pane):
         terms.set_options(Option(chart) for chart in charts)
         if rows:
             terms.highlighted = self._terms.index(kept) if kept in self._terms else 0
-        terms.display = bool(rows)
         empty.display = not rows
         empty.update("No terms yet." if self._corpus is None else "No terms counted yet.")
 
@@ -297,9 +295,7 @@ class StatsPane(Pane):
         note = self.query_one("#stats-dispersion-note", Static)
         strip = self.query_one("#stats-strip", Static)
         sparkline = self.query_one("#stats-sparkline", Sparkline)
-        has_marks = (
-            self._dispersion is not None and self._document is not None and bool(self._dispersion[1])
-        )
+        has_marks = bool(self._dispersion and self._document and self._dispersion[1])
         strip.display = sparkline.display = has_marks
         if self._dispersion is None:
             title.update("Where a term falls")
@@ -327,4 +323,7 @@ class StatsPane(Pane):
     def _term_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_index < len(self._terms):
-            self.post_message(self.TermSelected(self, self._terms[event.option_index]))
+            term = self._terms[event.option_index]
+            if self._document is None:
+                self.show_dispersion(term, [])
+            self.post_message(self.TermSelected(self, term))

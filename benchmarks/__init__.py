@@ -1,0 +1,1 @@
+"""Measurements of docscope against annotated data; run as ``python -m benchmarks.<name>``."""

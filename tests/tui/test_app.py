@@ -1,0 +1,369 @@
+"""The explorer driven with the Pilot on the tiny corpus: assert on messages and widget state.
+
+Every app gets a Library on a temporary, already indexed copy of the corpus and a search
+debounce of 0; tests wait for workers and for the message queue, never for the clock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, Label, TabbedContent
+from textual.worker import Worker, WorkerState
+
+from search import Library
+from search.library import entity_query
+from search.records import SearchResult
+from tests.tui.conftest import RecordingApp, copy_corpus
+from tui import messages as msg
+from tui.config import Config, load_config
+from tui.help_screen import HelpScreen
+from tui.launch import run_explorer
+from tui.panes.entities import EntitiesPane
+from tui.panes.quotes import QuotesPane
+from tui.reader import Reader, ReaderBlock
+from tui.results import ResultList
+from tui.search_box import SearchBox
+
+
+async def settle(app: RecordingApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let messages and workers run until nothing is left to do."""
+    for _ in range(4):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def search_for(app: RecordingApp, pilot, query: str) -> None:  # type: ignore[no-untyped-def]
+    app.query_one(SearchBox).focus_input()
+    await pilot.press(*query)
+    await settle(app, pilot)
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+async def test_startup_lists_every_document(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        results = app.query_one(ResultList)
+        assert [info.id for info in results.documents] == [
+            "chip_exports.txt", "city_council.txt", "harbour_strike.txt", "markup_notes.txt",
+        ]  # fmt: skip
+        assert app.messages(msg.ListingDone)
+        assert app.focused is app.query_one("#query", Input)
+        assert "4 documents" in str(app.query_one("#search-status", Label).content)
+
+
+async def test_typing_a_query_shows_ranked_hits(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, "harbour")
+        done = app.messages(msg.SearchDone)
+        assert done and done[-1].result.query == "harbour"  # type: ignore[attr-defined]
+        hits = app.query_one(ResultList).hits
+        assert [hit.document for hit in hits][:2] == ["harbour_strike.txt", "city_council.txt"]
+        assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+        assert all(hit.highlights for hit in hits)
+        assert str(app.query_one("#search-status", Label).content).startswith("3 hits · ")
+
+
+async def test_a_query_error_shows_in_place(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, '"harbour')
+        assert app.messages(msg.SearchFailed)
+        status = app.query_one("#search-status", Label)
+        assert status.has_class("-error")
+        assert "quotation" in str(status.content)
+        assert app.is_running
+
+
+async def test_did_you_mean_is_accepted_with_a_key(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, "harbor")
+        suggestion = app.query_one("#suggestion")
+        assert suggestion.display
+        assert "harbour" in str(suggestion.content)
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert app.query_one(SearchBox).query == "harbour"
+        assert app.query_one(ResultList).hits
+
+
+async def test_the_sort_key_cycles_the_document_list(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(ResultList).focus()
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert app.messages(ResultList.SortChanged)[-1].sort == "words"  # type: ignore[attr-defined]
+        words = [info.words for info in app.query_one(ResultList).documents]
+        assert app.sort == "words" and len(words) == 4
+        assert "by words" in str(app.query_one("#search-status", Label).content)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def test_enter_opens_the_reader_and_n_moves_between_hits(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, "harbour")
+        await pilot.press("enter")  # to the results
+        assert app.focused is app.query_one(ResultList)
+        await pilot.press("enter")  # open the top hit
+        await settle(app, pilot)
+        reader = app.query_one(Reader)
+        assert app.focused is reader
+        loaded = app.messages(msg.DocumentLoaded)[-1]
+        assert loaded.document.id == "harbour_strike.txt"  # type: ignore[attr-defined]
+        assert reader.document is not None and reader.document.id == "harbour_strike.txt"
+        assert len(reader.hits) == 4
+        assert all(reader.document.text[s:e].lower() == "harbour" for s, e in reader.hits)
+        assert reader.current_hit == 0
+        await pilot.press("n")
+        assert reader.current_hit == 1
+        assert reader.position.startswith("hit 2/4")
+        await pilot.press("N", "N")
+        assert reader.current_hit == 3
+        changes = app.messages(Reader.HitChanged)
+        assert [c.index for c in changes[-3:]] == [1, 0, 3]  # type: ignore[attr-defined]
+
+
+async def test_clicking_a_result_opens_it(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click(ResultList, offset=(5, 1))
+        await settle(app, pilot)
+        assert app.query_one(Reader).document is not None
+        assert app.messages(ResultList.Opened)
+
+
+async def test_escape_backs_out_reader_results_search(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(ResultList).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.focused is app.query_one(Reader)
+        await pilot.press("escape")
+        assert app.focused is app.query_one(ResultList)
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#query", Input)
+
+
+async def test_a_document_containing_markup_shows_it_literally(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_document("markup_notes.txt")
+        await settle(app, pilot)
+        shown = " ".join(str(block.content) for block in app.query(ReaderBlock))
+        assert "[bold]not bold[/]" in shown
+        assert "[@click=app.quit]quit[/]" in shown
+        assert "[link=x]this link[/link]" in shown
+        screen = app.export_screenshot()
+        assert "[bold]not" in screen and "[@click=app.quit]quit[/]" in screen
+        assert app.is_running
+
+
+# --- side panes ------------------------------------------------------------------------------
+
+
+async def test_an_entity_narrows_the_results(app: RecordingApp, library: Library) -> None:
+    maria = next(e for e in library.entities(label="PERSON") if e.name == "Maria Lopez")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(EntitiesPane)
+        pane.post_message(EntitiesPane.Selected(pane, maria))
+        await settle(app, pilot)
+        assert app.query_one(SearchBox).query == entity_query(maria) == 'person:"Maria Lopez"'
+        ids = {hit.document for hit in app.query_one(ResultList).hits}
+        assert ids == {"harbour_strike.txt", "city_council.txt"}
+
+
+async def test_entities_follow_the_scope_the_pane_asks_for(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(EntitiesPane)
+        pane.post_message(EntitiesPane.ScopeChanged(pane, "corpus"))
+        await settle(app, pilot)
+        loaded = app.messages(msg.EntitiesLoaded)
+        corpus = [m for m in loaded if m.scope == "corpus"]  # type: ignore[attr-defined]
+        assert corpus and any(e.name == "Maria Lopez" for e in corpus[-1].entities)  # type: ignore[attr-defined]
+        assert any(e.name == "Maria Lopez" for e in pane.entities)
+
+
+async def test_a_quote_opens_at_its_place(app: RecordingApp, library: Library) -> None:
+    quote = next(q for q in library.quotes() if q.document == "city_council.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(QuotesPane)
+        pane.post_message(QuotesPane.Selected(pane, quote))
+        await settle(app, pilot)
+        reader = app.query_one(Reader)
+        assert reader.document is not None and reader.document.id == "city_council.txt"
+        assert reader.target == (quote.start, quote.end)
+        assert quote.text in reader.document.text[quote.start : quote.end]
+
+
+async def test_side_tab_keys_switch_tabs(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(ResultList).focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "quotes-tab"
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "stats-tab"
+
+
+async def test_narrow_screens_fold_the_side_panes(app: RecordingApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        side = app.query_one("#side")
+        assert not side.display or side.region.width == 0
+        app.query_one(ResultList).focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert side.region.width > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert side.region.width == 0
+
+
+# --- help, palette, keymap -------------------------------------------------------------------
+
+
+async def test_help_is_generated_from_the_live_bindings(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        here = {line.binding_id for s in app.screen.here for line in s.lines}
+        elsewhere = {line.binding_id for s in app.screen.elsewhere for line in s.lines}
+        assert {"app.help", "app.focus_search", "search.accept_suggestion"} <= here
+        assert {"reader.next_hit", "results.sort", "entities.scope"} <= elsewhere
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_user_keymap_remaps_bindings(library: Library) -> None:
+    config = Config(keymap={"reader.next_hit": "x", "app.help": "f2"})
+    app = RecordingApp(library, config=config, debounce=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, "harbour")
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        await pilot.press("x")
+        assert app.query_one(Reader).current_hit == 1
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = {line.binding_id: line.keys for s in app.screen.here for line in s.lines}
+        assert keys["reader.next_hit"] == "x"
+
+
+async def test_the_palette_opens_documents(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Open: Chip Exports")
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reader = app.query_one(Reader)
+        assert reader.document is not None and reader.document.id == "chip_exports.txt"
+
+
+async def test_the_config_theme_applies(library: Library) -> None:
+    app = RecordingApp(library, config=Config(theme="nord"), debounce=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+
+
+# --- background work -------------------------------------------------------------------------
+
+
+async def test_a_new_corpus_indexes_in_the_background(tmp_path: Path) -> None:
+    corpus = copy_corpus(tmp_path / "corpus")
+    library = Library.open(corpus, tmp_path / "index")
+    app = RecordingApp(library, config=Config(), debounce=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.query_one(SearchBox)  # the screen is up before anything is indexed
+        await settle(app, pilot)
+        assert app.messages(msg.IndexDone)[0].report.indexed  # type: ignore[attr-defined]
+        assert len(app.query_one(ResultList).documents) == 4
+        assert app.messages(msg.AnalysisDone)
+        assert not app.query_one("#job-status").display
+
+
+class BrokenLibrary(Library):
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        raise RuntimeError("disk on fire")
+
+
+async def test_a_failing_worker_is_a_notification_not_a_crash(built_index) -> None:  # type: ignore[no-untyped-def]
+    library = BrokenLibrary.open(*built_index)
+    app = RecordingApp(library, config=Config(), debounce=0)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await search_for(app, pilot, "harbour")
+        assert app.is_running
+        failures = [m for m in app.messages(Worker.StateChanged) if m.state == WorkerState.ERROR]  # type: ignore[attr-defined]
+        assert failures and failures[-1].worker.group == "search"  # type: ignore[attr-defined]
+        assert "disk on fire" in str(app.query_one("#search-status", Label).content)
+        assert "disk&#160;on&#160;fire" in app.export_screenshot()  # the notification
+
+
+async def test_quitting_sets_the_cancel_event(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(ResultList).focus()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.cancel.is_set()
+
+
+# --- config and launch -----------------------------------------------------------------------
+
+
+def test_config_reads_keymap_theme_and_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCSCOPE_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_text(
+        'theme = "nord"\nmodel = "en_core_web_sm"\n[keymap]\n"app.quit" = "ctrl+q"\n'
+        '"reader.next_hit" = ["n", "f3"]\n"bad" = 3\n'
+    )
+    config = load_config()
+    assert config.theme == "nord" and config.model == "en_core_web_sm"
+    assert dict(config.keymap) == {"app.quit": "ctrl+q", "reader.next_hit": "n,f3"}
+    assert len(config.problems) == 1
+
+
+def test_config_missing_or_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCSCOPE_CONFIG_DIR", str(tmp_path))
+    assert load_config() == Config()
+    (tmp_path / "config.toml").write_text("theme = \n")
+    assert load_config().problems
+
+
+def test_a_missing_corpus_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_explorer(str(tmp_path / "nowhere"), str(tmp_path / "index"), None)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("docscope: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
