@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
-from search.analysis.names import display_name, entity_key
+from search.analysis.names import display_name, entity_key, strip_title
 from search.catalog import Catalog, CatalogDocument
 from search.records import DocumentStats, Entity, Mention, Quote, TermCount
 
@@ -118,12 +118,8 @@ def entities(
 def speaker_keys(catalog: Catalog, speaker: str) -> set[str]:
     """Entity keys a speaker filter stands for: the name's own key and every entity it is an
     alias of ("President Lee" -> the key of "Lee Jae-myung")."""
-    wanted = entity_key(speaker)
-    keys = {wanted}
-    for key, text, name in catalog.query("SELECT DISTINCT key, text, name FROM mentions"):
-        if entity_key(text) == wanted or entity_key(name) == wanted:
-            keys.add(key)
-    return keys
+    wanted = entity_key(strip_title(speaker))
+    return {wanted, *catalog.keys_named(wanted)}
 
 
 def quotes(

@@ -1,9 +1,10 @@
 """The analysis pass: run the NLP pipeline over documents not yet analysed, and keep what it finds.
 
-Results go to the catalog (mentions, quotes, figures) and into the document's entity fields in
-Whoosh, so ``person:"Xi Jinping"`` can be searched. Like indexing, work is committed in
-batches, Whoosh first; a killed pass loses at most the batch in flight and resumes where it
-stopped, because "not analysed" is simply "no analysis row for this digest".
+Results go to the catalog only (mentions, quotes, figures); entity field queries such as
+``person:"Xi Jinping"`` are answered from there (``search.entity_filter``), so analysis never
+rewrites the Whoosh index. Work is committed in batches; a killed pass loses at most the
+batch in flight and resumes where it stopped, because "not analysed" is simply "no analysis
+row for this digest and model".
 """
 
 from __future__ import annotations
@@ -16,31 +17,10 @@ from whoosh.index import Index
 
 from search.analysis.results import DocumentAnalysis
 from search.catalog import Catalog
-from search.indexing import open_writer
 from search.records import AnalysisReport, Progress
-from search.schema import ENTITY_FIELDS, LABEL_FIELDS, NAME_SEPARATOR
 
 BATCH_DOCUMENTS = 200
 BATCH_SECONDS = 15.0
-
-
-def entity_fields(analysis: DocumentAnalysis) -> dict[str, str]:
-    """The entity fields of one analysed document: every name and alias, one per line."""
-    names: dict[str, set[str]] = {name: set() for name in ENTITY_FIELDS}
-    for mention in analysis.mentions:
-        forms = {mention.name, mention.text}
-        names["entity"].update(forms)
-        field = LABEL_FIELDS.get(mention.label)
-        if field:
-            names[field].update(forms)
-    for quote in analysis.quotes:
-        if quote.speaker:
-            names["speaker"].add(quote.speaker)
-    return {
-        field: NAME_SEPARATOR.join(sorted(n.replace(NAME_SEPARATOR, " ") for n in values))
-        for field, values in names.items()
-        if values
-    }
 
 
 class AnalysisPass:
@@ -109,26 +89,13 @@ class AnalysisPass:
                     yield doc_id, digest, stored.get("body", "")
 
     def _commit(self, batch: list[DocumentAnalysis]) -> None:
+        """Keep the results whose document has not changed since it was read."""
         if not batch:
             return
-        current = {doc.id: doc.digest for doc in self.catalog.documents_by_id(r.document for r in batch)}
+        current = {
+            doc.id: doc.digest for doc in self.catalog.documents_by_id(r.document for r in batch)
+        }
         fresh = [r for r in batch if current.get(r.document) == r.digest]
-        if not fresh:
-            return
-        writer = open_writer(self.index)
-        try:
-            with self.index.searcher() as searcher:
-                for result in fresh:
-                    stored = searcher.document(id=result.document)
-                    if stored is None:
-                        continue
-                    fields = dict(stored)
-                    fields["words"] = fields.get("body", "")
-                    fields.update(entity_fields(result))
-                    writer.update_document(**fields)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self.catalog.record_analysis(fresh, self.model)
-        self.on_commit()
+        if fresh:
+            self.catalog.record_analysis(fresh, self.model)
+            self.on_commit()

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.analysis.names import entity_key
 from search.analysis.results import DocumentAnalysis
+from search.schema import LABEL_FIELDS
 
-CATALOG_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,10 +36,11 @@ CREATE TABLE IF NOT EXISTS analysis (
 );
 CREATE TABLE IF NOT EXISTS mentions (
     document TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
-    label TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL
+    label TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, alias_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mentions_document ON mentions (document);
 CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, label);
+CREATE INDEX IF NOT EXISTS mentions_alias ON mentions (alias_key);
 CREATE TABLE IF NOT EXISTS quotes (
     document TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
     speaker TEXT, speaker_key TEXT, cue TEXT, confidence REAL NOT NULL
@@ -69,9 +71,6 @@ class Catalog:
         self.path = path
         with self.connect() as db:
             db.executescript(_SCHEMA)
-            db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('catalog_version', ?)", (str(CATALOG_VERSION),)
-            )
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -207,9 +206,9 @@ class Catalog:
                 ],
             )
             db.executemany(
-                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (r.document, m.start, m.end, m.text, m.label, m.key, m.name)
+                    (r.document, m.start, m.end, m.text, m.label, m.key, m.name, entity_key(m.text))
                     for r in results
                     for m in r.mentions
                 ],
@@ -227,3 +226,49 @@ class Catalog:
         """Run a read-only query (used by the library's aggregations)."""
         with self.connect() as db:
             return db.execute(sql, params).fetchall()
+
+    # --- entity field queries ----------------------------------------------------------------
+
+    def keys_named(self, key: str) -> set[str]:
+        """Keys of the entities that ``key`` names somewhere: as their own key or an alias."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT DISTINCT key FROM mentions WHERE alias_key = ? OR key = ?", (key, key)
+            )
+            return {row[0] for row in rows}
+
+    def documents_with_entity(self, field: str, text: str, kind: str) -> frozenset[str]:
+        """Documents that mention an entity (``person``/``org``/``place``/``entity``) or quote a
+        speaker (``speaker``), given its entity key (``kind`` "exact") or a key pattern
+        ("prefix", "glob"). A name stands for every entity it names in some document: its
+        own key, and the entities it is an alias of ("President Lee" -> "Lee Jae-myung")."""
+        if kind == "prefix":
+            condition = "LIKE ? ESCAPE '\\'"
+            pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        elif kind == "glob":
+            condition = "GLOB ?"
+            pattern = text.lower().replace("[", "[[]")
+        else:
+            condition = "= ?"
+            pattern = text
+        keys = f"""SELECT DISTINCT key FROM mentions
+                   WHERE alias_key {condition} OR key {condition}"""
+        if field == "speaker":
+            sql = f"""SELECT DISTINCT document FROM quotes
+                      WHERE speaker_key {condition} OR speaker_key IN ({keys})"""
+            params: list[object] = [pattern, pattern, pattern]
+        else:
+            labels = FIELD_LABELS.get(field)
+            label_filter = f"AND label IN ({','.join('?' * len(labels))})" if labels else ""
+            sql = f"""SELECT DISTINCT document FROM mentions
+                      WHERE key IN ({keys}) {label_filter}"""
+            params = [pattern, pattern, *(labels or ())]
+        with self.connect() as db:
+            return frozenset(row[0] for row in db.execute(sql, params))
+
+
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    field: tuple(label for label, target in LABEL_FIELDS.items() if target == field)
+    for field in set(LABEL_FIELDS.values())
+}
+"""The labels each entity field searches; ``entity`` and ``speaker`` are not limited."""

@@ -103,7 +103,10 @@ class Refresh:
         changed = [s for s in sources if known.get(s.rel) != (s.size, s.mtime_ns)]
         changed_rels = {s.rel for s in changed}
         present = {s.rel for s in sources}
-        gone_files = [rel for rel in known if rel not in present]
+        unreadable = tuple(f"{skipped.path.rstrip('/')}/" for skipped in self.skipped)
+        gone_files = [
+            rel for rel in known if rel not in present and not rel.startswith(unreadable)
+        ]
         self.unchanged = self._count_documents_of(
             [rel for rel in known if rel in present and rel not in changed_rels]
         )

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.query import Query as WhooshQuery
 
 from search import aggregates
 from search.analysing import AnalysisPass
 from search.catalog import Catalog
+from search.entity_filter import resolve_entity_fields
 from search.errors import CorpusError, QueryError
 from search.indexing import Refresh
 from search.loading import SourceFile, bundled_seeds, iter_sources
@@ -167,7 +169,10 @@ class Library:
 
     def search(self, query: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets. Raises ``QueryError`` on a malformed query."""
-        return run_search(self._index, self._parser, query, limit)
+        return run_search(self._index, self._parser, query, limit, self._resolve_entities)
+
+    def _resolve_entities(self, parsed: WhooshQuery) -> WhooshQuery:
+        return resolve_entity_fields(parsed, self._catalog.documents_with_entity)
 
     def documents(self, sort: str = "title") -> list[DocumentInfo]:
         """Every indexed document, sorted by "title", "words" (longest first) or "modified"

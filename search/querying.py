@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from whoosh import qparser, query
 from whoosh.highlight import ContextFragmenter, Formatter, Fragment
@@ -113,10 +113,19 @@ def _snippet(hit: WhooshHit, fallback: str) -> tuple[str, tuple[tuple[int, int],
     return _one_line(fallback[:SNIPPET_CHARS]).strip(), ()
 
 
-def run_search(index: Index, parser: qparser.QueryParser, text: str, limit: int) -> SearchResult:
-    """Ranked hits with snippets for ``text``. Raises ``QueryError``."""
+def run_search(
+    index: Index,
+    parser: qparser.QueryParser,
+    text: str,
+    limit: int,
+    resolve: Callable[[query.Query], query.Query] = lambda parsed: parsed,
+) -> SearchResult:
+    """Ranked hits with snippets for ``text``. Raises ``QueryError``.
+
+    ``resolve`` rewrites the parsed query before it runs (entity fields become document sets).
+    """
     started = time.perf_counter()
-    parsed = parse_query(parser, text)
+    parsed = resolve(parse_query(parser, text))
     with index.searcher() as searcher:
         try:
             results = searcher.search(parsed, limit=max(1, limit), terms=True)
@@ -186,6 +195,9 @@ def query_words(parsed: query.Query, reader: IndexReader) -> tuple[set[str], set
     words: set[str] = set()
     keys: set[str] = set()
     for leaf in parsed.leaves():
+        if leaf.field() in ENTITY_FIELDS:
+            keys.add(str(getattr(leaf, "text", "") or "".join(getattr(leaf, "words", ()))))
+            continue
         try:
             terms = list(leaf.expanded_terms(reader, phrases=True))
         except Exception:  # a leaf Whoosh cannot expand has nothing to highlight

@@ -21,16 +21,19 @@ from whoosh.analysis import (
 )
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis.names import entity_key
+from search.analysis.names import entity_key, strip_title
 
-SCHEMA_VERSION = 1
-"""Bump when the schema or what is stored changes: older indexes are then rebuilt."""
+SCHEMA_VERSION = 2
+"""Bump when the Whoosh schema, what is stored, or the catalog's tables change: older indexes
+are then rebuilt."""
 
 NAME_SEPARATOR = "\n"
 """Separates the names of one entity field: names themselves never contain a newline."""
 
 ENTITY_FIELDS = ("person", "org", "place", "speaker", "entity")
-"""Fields filled by analysis, queried as ``person:"Xi Jinping"``."""
+"""Fields queried as ``person:"Xi Jinping"``. They stay empty in Whoosh: the parser needs
+them to turn a name into its entity key, and ``search.entity_filter`` answers them from the
+catalog."""
 
 LABEL_FIELDS: dict[str, str] = {
     "PERSON": "person",
@@ -43,7 +46,8 @@ LABEL_FIELDS: dict[str, str] = {
 
 
 class EntityKeyTokenizer(Tokenizer):
-    """Yields one token per name: the name's entity key.
+    """Yields one token per name: the name's entity key, titles stripped ("President Lee" is
+    "Lee").
 
     At index time the field value is names separated by ``NAME_SEPARATOR``; at query time it
     is the text the user typed after ``person:``, which is one name.
@@ -72,7 +76,7 @@ class EntityKeyTokenizer(Tokenizer):
         position = start_pos
         offset = start_char
         for name in value.split(NAME_SEPARATOR):
-            key = entity_key(name)
+            key = entity_key(strip_title(name))
             if key:
                 token.text = key
                 token.boost = 1.0

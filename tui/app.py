@@ -393,6 +393,9 @@ class DocscopeApp(App[None]):
         if progress is None:
             return
         self.query_one(JobStatus).show_progress(progress)
+        if progress.stage == "analyse" and not self.analysing:
+            self.analysing = True
+            self._refresh_panes()  # so the panes say their figures are still coming
 
     @on(msg.JobCommitted)
     def _job_committed(self, event: msg.JobCommitted) -> None:
@@ -419,14 +422,13 @@ class DocscopeApp(App[None]):
                     markup=False,
                 )
         if not self.cancel.is_set():
-            self.analysing = True
             self._run("analyse", jobs.analyse_job, self._relay, self.cancel)
 
     @on(msg.AnalysisDone)
     def _analysis_done(self, event: msg.AnalysisDone) -> None:
-        self.analysing = False
         self.query_one(JobStatus).finish()
-        if event.report is not None:
+        if event.report is not None or self.analysing:
+            self.analysing = False
             self._refresh_panes()
 
     def rebuild_index(self) -> None:

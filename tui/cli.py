@@ -14,6 +14,7 @@ built (or refreshed) when needed. Exit status: 0 success, 2 bad query, path or m
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -90,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         cli_output.error("interrupted: the index keeps what was committed")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``docscope quotes | head``): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def run_command(options: argparse.Namespace) -> int:

@@ -191,11 +191,11 @@ def print_quotes(library: Library, quotes: Sequence[Quote], as_json: bool) -> No
             ]
         )
         return
-    table = Table(title=f"{len(quotes):,} quotes")
-    table.add_column("Speaker", style="bold")
-    table.add_column("Cue", style="magenta")
-    table.add_column("Quote")
-    table.add_column("Document", style="dim", overflow="fold")
+    table = Table(title=f"{len(quotes):,} quotes", expand=True)
+    table.add_column("Speaker", style="bold", ratio=1)
+    table.add_column("Cue", style="magenta", no_wrap=True)
+    table.add_column("Quote", ratio=3)
+    table.add_column("Document", style="dim", overflow="fold", ratio=1)
     for quote in quotes:
         table.add_row(
             Text(quote.speaker or "—"), Text(quote.cue or ""), Text(f"“{quote.text}”"), Text(quote.document)

@@ -63,7 +63,8 @@ def _lines(app: App[object], bindings: Iterable[tuple[Binding, bool]]) -> tuple[
         first, enabled = group[0]
         keys = " / ".join(dict.fromkeys(app.get_key_display(binding) for binding, _ in group))
         lines.append(KeyLine(keys, first.description, first.id or "", enabled))
-    return tuple(lines)
+    # docscope's own keys (the remappable ones, with ids) before the framework's
+    return tuple(sorted(lines, key=lambda line: not line.binding_id))
 
 
 def active_sections(screen: Screen[object]) -> list[KeySection]:

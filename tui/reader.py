@@ -22,19 +22,20 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from search.records import Document, Mention
+from tui.panes.charts import label_style
 
 BLOCK_CHARS = 3000
 """Paragraphs are grouped into blocks of about this many characters."""
 
-LABEL_CLASSES: dict[str, str] = {
-    "PERSON": "reader--person",
-    "ORG": "reader--org",
-    "NORP": "reader--org",
-    "GPE": "reader--place",
-    "LOC": "reader--place",
-    "FAC": "reader--place",
-}
-"""Which style colours a mention, by spaCy label (anything else is ``reader--entity``)."""
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"})
+"""Labels left uncoloured in the text: dates and numbers would drown the names."""
+
+
+def mention_style(label: str) -> str:
+    """The colour of a label as the entities pane shows it, underlined instead of bold."""
+    colour = " ".join(part for part in label_style(label).split() if part != "bold")
+    return f"{colour} underline".strip()
+
 
 Span = tuple[int, int]
 
@@ -146,10 +147,6 @@ class Reader(VerticalScroll):
         "reader--hit",
         "reader--current-hit",
         "reader--target",
-        "reader--person",
-        "reader--org",
-        "reader--place",
-        "reader--entity",
     }
     """Styles painted on the text; set in app.tcss from theme variables."""
 
@@ -341,8 +338,12 @@ class Reader(VerticalScroll):
 
         if self.show_entities:
             for mention, label in self.mentions:
-                component = LABEL_CLASSES.get(label, "reader--entity")
-                content = stylize(content, (mention.start, mention.end), component)
+                if label not in NUMERIC_LABELS and mention.end > start and mention.start < end:
+                    content = content.stylize(
+                        mention_style(label),
+                        max(0, mention.start - start),
+                        min(end, mention.end) - start,
+                    )
         first = bisect.bisect_left(self.hits, (start, -1))
         if first > 0:
             first -= 1

