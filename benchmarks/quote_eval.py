@@ -274,6 +274,17 @@ def evaluate(
     return scores
 
 
+def load_model() -> Language:
+    """The pipeline the library analyses with (``pipeline.load_pipeline``), else the plain model."""
+    try:
+        from search.analysis.pipeline import load_pipeline
+    except ImportError:
+        import spacy
+
+        return spacy.load(MODEL)
+    return load_pipeline(MODEL)
+
+
 def corpus_available() -> bool:
     """True when the BBC corpus is next to the repository."""
     return CORPUS.is_dir()
@@ -284,9 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="list every miss, extra and wrong speaker")
     args = parser.parse_args(argv)
-    import spacy
-
-    nlp = spacy.load(MODEL)
+    nlp = load_model()
     splits = list(SPLITS) if args.split == "all" else [args.split]
     for split in splits:
         if split != "seed" and not corpus_available():

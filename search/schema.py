@@ -22,8 +22,9 @@ from whoosh.analysis import (
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis.names import entity_key, strip_title
+from search.stopwords import stop_words
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the Whoosh schema, what is stored, or the catalog's tables change: older indexes
 are then rebuilt."""
 
@@ -94,8 +95,12 @@ class EntityKeyTokenizer(Tokenizer):
 
 
 def words_analyzer() -> object:
-    """Unstemmed lowercase words of two letters or more, stop words out."""
-    return RegexTokenizer(r"[^\W_]+(?:['’][^\W_]+)*") | LowercaseFilter() | StopFilter(minsize=2)
+    """Unstemmed lowercase words of two letters or more, stop words and possessive 's out."""
+    return (
+        RegexTokenizer(r"[^\W_]+(?:['’](?![sS]\b)[^\W_]+)*")
+        | LowercaseFilter()
+        | StopFilter(stoplist=stop_words(), minsize=2)
+    )
 
 
 def build_schema() -> Schema:

@@ -95,7 +95,7 @@ def _replace_ruler(nlp: Language) -> None:
     nlp.remove_pipe(_RULER)
     if not Language.has_factory(_INDEXED_RULER):
         Language.factory(_INDEXED_RULER, default_config={"patterns": []}, func=_make_ruler)
-    nlp.add_pipe(_INDEXED_RULER, name=_RULER, before=following, config={"patterns": patterns})
+    nlp.add_pipe(_INDEXED_RULER, name="indexed_ruler", before=following, config={"patterns": patterns})
 
 
 def _make_ruler(nlp: Language, name: str, patterns: list[dict[str, Any]]) -> IndexedRuler:

@@ -123,6 +123,13 @@ _UNNAMED_PEOPLE = frozenset(
 )
 """Heads of subjects that stand for a person the article does not name ("a spokesman said")."""
 
+_IRREGULAR = {
+    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
+    "thought": "think", "felt": "feel", "spoke": "speak", "spoken": "speak", "made": "make",
+    "gave": "give", "given": "give", "men": "man", "women": "woman", "people": "person",
+}  # fmt: skip
+"""Irregular forms the fallback de-inflection in ``_lemma`` cannot undo."""
+
 _PERSON_LABELS = frozenset({"PERSON"})
 _BODY_LABELS = frozenset({"ORG", "NORP", "GPE", "LAW", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT"})
 _CLITICS = frozenset({"'s", "’s", "n't", "n’t", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'m", "’m", "'d", "’d"})
@@ -443,7 +450,7 @@ class _Reader:
     def _statement_in(self, tokens: list[Token], earlier: list, look_back: bool = False) -> _Speaker | None:
         """Who made the statement named among ``tokens`` (rightmost statement noun first)."""
         for token in reversed(tokens):
-            if token.pos_ != "NOUN" or token.lemma_.lower() not in _STATEMENT_NOUNS:
+            if token.pos_ != "NOUN" or _lemma(token, _STATEMENT_NOUNS) is None:
                 continue
             found = self._maker_of(token, earlier)
             if found is not None:
@@ -488,13 +495,13 @@ class _Reader:
 
     def _earlier_maker(self, noun: Token, earlier: list) -> _Speaker | None:
         """"One of four proposals was to "..."": who made the proposals, a few sentences back."""
-        lemma = noun.lemma_.lower()
+        lemma = _lemma(noun, _STATEMENT_NOUNS)
         para_start, _ = self._paragraph(noun.idx)
         window_start = self._paragraph_start_back(noun.idx, 1)
         for token in reversed(self.doc[: noun.i]):
             if token.idx < window_start:
                 break
-            if token.lemma_.lower() == lemma and not self._inside_quote(token.idx):
+            if _lemma(token, _STATEMENT_NOUNS) == lemma and not self._inside_quote(token.idx):
                 found = self._maker_of(token, earlier)
                 if found is not None:
                     return found
@@ -503,7 +510,7 @@ class _Reader:
     def _statement_after(self, tokens: list[Token], earlier: list) -> _Speaker | None:
         """'"...," is the assessment of X' after the quotation."""
         for position, token in enumerate(tokens[:8]):
-            if token.lemma_.lower() in _STATEMENT_NOUNS and token.pos_ == "NOUN":
+            if token.pos_ == "NOUN" and _lemma(token, _STATEMENT_NOUNS) is not None:
                 rest = tokens[position + 1 :]
                 if rest and rest[0].lower_ in ("of", "by", "from"):
                     return self._speaker_after(rest[1:], token.text.lower(), earlier, _CONFIDENCE_SENTENCE)
@@ -629,7 +636,7 @@ class _Reader:
             return _Speaker(resolved.name, cue, min(confidence, _CONFIDENCE_PRONOUN), resolved.label)
         if subject.pos_ == "NOUN" or (subject.pos_ == "PROPN" and subject.text.islower()):
             owners = [c for c in subject.children if c.dep_ in ("poss", "compound")]
-            if subject.lemma_.lower() in _STATEMENT_NOUNS:
+            if _lemma(subject, _STATEMENT_NOUNS) is not None:
                 for owner in owners:
                     found = self._speaker_from(owner, cue, earlier, confidence)
                     if found is not None:
@@ -653,7 +660,7 @@ class _Reader:
         determiners = [c for c in head.children if c.dep_ in ("det", "poss")]
         if not determiners or determiners[0].lower_ not in ("the", "this", "that"):
             return None
-        noun = head.lemma_.lower()
+        noun = _lemma(head, _UNNAMED_PEOPLE | _ORG_NOUNS) or head.lower_
         if noun in _UNNAMED_PEOPLE:
             return None
         if noun in _ORG_NOUNS:
@@ -705,7 +712,7 @@ class _Reader:
                 if subject.lower_ in _PRONOUNS and _PRONOUNS[subject.lower_] == kind:
                     linked = True
                     break
-                if subject.lemma_.lower() in _UNNAMED_PEOPLE and kind in ("male", "female", "person") and not chained:
+                if _lemma(subject, _UNNAMED_PEOPLE) is not None and kind in ("male", "female", "person") and not chained:
                     return None
             if linked:
                 chained = True
@@ -856,12 +863,29 @@ class _Reader:
 
 def _is_cue(token: Token, lemmas: frozenset[str]) -> bool:
     """A reporting verb: by lemma when tagged as a verb, or by its inflected form."""
-    lemma = token.lemma_.lower()
-    if token.pos_ in ("VERB", "AUX") and lemma in lemmas:
+    lemma = _lemma(token, lemmas | {"point"})
+    if token.pos_ in ("VERB", "AUX") and lemma is not None:
         return lemma != "point" or any(c.lower_ == "out" for c in token.children)
-    if lemma == "point" and token.pos_ == "VERB":
-        return any(c.lower_ == "out" for c in token.children)
     return _is_cue_form(token) and token.pos_ in ("NOUN", "PROPN") and _followed_by_speech(token)
+
+
+def _lemma(token: Token, words: frozenset[str]) -> str | None:
+    """The member of ``words`` that ``token`` is a form of, if any.
+
+    Uses spaCy's lemma when the pipeline has a lemmatizer, else undoes the regular English
+    endings (and the few irregular reporting verbs), so quotes work with or without one.
+    """
+    lemma = token.lemma_.lower()
+    if lemma and lemma != token.lower_:
+        return lemma if lemma in words else None
+    word = token.lower_
+    candidates = [word, _IRREGULAR.get(word, "")]
+    for ending, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
+                                ("ed", "e"), ("ing", ""), ("ing", "e"), ("d", "")):  # fmt: skip
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[: -len(ending)] + replacement
+            candidates += [base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else ""]
+    return next((c for c in candidates if c and c in words), None)
 
 
 def _is_cue_form(token: Token) -> bool:
