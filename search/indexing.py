@@ -9,6 +9,8 @@ next refresh redoes at most the batch that was in flight.
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,7 +21,8 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from search.catalog import Catalog, CatalogDocument
-from search.loading import SourceFile, iter_sources, read_source
+from search.loading import SourceFile, iter_sources, read_failed, read_source
+from search.recovery import file_of, stray_documents
 from search.records import IndexReport, Progress, Skipped, SourceDocument
 
 BATCH_DOCUMENTS = 2000
@@ -95,10 +98,13 @@ class Refresh:
         self.skipped: list[Skipped] = []
         self.unchanged = 0
         self.bytes_indexed = 0
+        self._strays: dict[str, set[str]] = {}
+        """Whoosh documents the catalog does not list, by the changed file they came from."""
 
     def run(self) -> IndexReport:
         started = time.monotonic()
         sources = self._scan()
+        self._check_corpus()
         known = self.catalog.files()
         changed = [s for s in sources if known.get(s.rel) != (s.size, s.mtime_ns)]
         changed_rels = {s.rel for s in changed}
@@ -110,9 +116,10 @@ class Refresh:
         self.unchanged = self._count_documents_of(
             [rel for rel in known if rel in present and rel not in changed_rels]
         )
+        stale = self._sort_strays(changed_rels)
         interrupted = False
-        if changed or gone_files:
-            interrupted = self._write(changed, gone_files)
+        if changed or gone_files or stale:
+            interrupted = self._write(changed, gone_files, stale)
         return IndexReport(
             indexed=tuple(self.indexed),
             unchanged=self.unchanged,
@@ -135,16 +142,36 @@ class Refresh:
         self.progress(Progress("scan", len(sources), len(sources)))
         return sources
 
+    def _check_corpus(self) -> None:
+        """A corpus that vanished during the walk looks like one whose files were all deleted:
+        stop before anything is removed from the index."""
+        if not os.path.exists(self.corpus):
+            raise FileNotFoundError(errno.ENOENT, "the corpus has gone", str(self.corpus))
+
+    def _sort_strays(self, changed_rels: set[str]) -> list[str]:
+        """Strays of a changed file are re-read with it; the others are stale: returned."""
+        stale = []
+        for doc_id in stray_documents(self.index, self.catalog):
+            rel = file_of(doc_id, changed_rels)
+            if rel is None:
+                stale.append(doc_id)
+            else:
+                self._strays.setdefault(rel, set()).add(doc_id)
+        return stale
+
     def _count_documents_of(self, rels: list[str]) -> int:
         wanted = set(rels)
         return sum(1 for doc in self.catalog.documents() if doc.file in wanted)
 
-    def _write(self, changed: list[SourceFile], gone_files: list[str]) -> bool:
+    def _write(self, changed: list[SourceFile], gone_files: list[str], stale: list[str]) -> bool:
         """Write every change; returns True when cancelled part-way (what was done is kept)."""
         writer = open_writer(self.index)
         batch = _Batch()
         total = len(changed)
         try:
+            for doc_id in stale:
+                writer.delete_by_term("id", doc_id)
+                batch.removed.append(doc_id)
             for rel in gone_files:
                 for doc_id in self.catalog.digests_of_file(rel):
                     writer.delete_by_term("id", doc_id)
@@ -162,16 +189,24 @@ class Refresh:
                     batch = _Batch()
             self._commit(writer, batch, gone_files)
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
         return False
 
     def _write_file(self, writer: SegmentWriter, batch: _Batch, source: SourceFile) -> None:
-        previous: Mapping[str, str] = self.catalog.digests_of_file(source.rel)
+        previous: Mapping[str, str] = {
+            **dict.fromkeys(self._strays.get(source.rel, ()), ""),
+            **self.catalog.digests_of_file(source.rel),
+        }
         seen: set[str] = set()
         for item in read_source(source):
             if isinstance(item, Skipped):
                 self.skipped.append(item)
+                if read_failed(item):
+                    # Keep what the index has; the file is tried again next time. Unless the
+                    # whole corpus has gone: then nothing of this batch may be committed.
+                    self._check_corpus()
+                    return
                 continue
             seen.add(item.id)
             if previous.get(item.id) == item.digest:
@@ -205,3 +240,17 @@ class Refresh:
         self.catalog.forget_files(gone_files)
         self.removed.extend(batch.removed)
         self.on_commit()
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Drop what ``writer`` holds after a failure, and free the write lock even if cancelling
+    fails too (a full disk can fail both): a held lock would block every later refresh of
+    this process."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:  # the original error is the one worth reporting; the lock must go
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()

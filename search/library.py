@@ -8,16 +8,15 @@ thread: each call opens its own Whoosh searcher and SQLite connection and return
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import Index
+from whoosh.index import Index, LockError
 from whoosh.query import Query as WhooshQuery
 
-from search import aggregates
+from search import aggregates, recovery
 from search.analysing import AnalysisPass
 from search.catalog import Catalog
 from search.entity_filter import resolve_entity_fields
@@ -39,7 +38,6 @@ from search.records import (
     SearchResult,
     SpeakerCount,
 )
-from search.schema import SCHEMA_VERSION, build_schema
 
 __all__ = ["CorpusError", "Library", "QueryError", "entity_query"]
 
@@ -61,6 +59,10 @@ def entity_query(entity: Entity) -> str:
 
 class Library:
     """A corpus and its index. Build one with ``Library.open``."""
+
+    notice: str | None = None
+    """One line for the user when opening repaired the index (rebuilt from another version or
+    from damage); None when it opened as it was."""
 
     def __init__(self, corpus: Path, index_dir: Path, model: str) -> None:
         self.corpus = corpus
@@ -99,25 +101,14 @@ class Library:
             return cls(path, folder, model or DEFAULT_MODEL)
         except OSError as error:
             raise CorpusError(f"cannot use index folder {folder}: {error.strerror or error}") from None
+        except sqlite3.Error as error:
+            raise CorpusError(f"cannot use index folder {folder}: {error}") from None
 
     def _open_index(self) -> Index:
-        """Open the Whoosh index, creating it (or rebuilding one from another version)."""
-        whoosh_dir = self.index_dir / "whoosh"
-        version_file = self.index_dir / "VERSION"
-        current = version_file.read_text().strip() if version_file.exists() else None
-        if current != str(SCHEMA_VERSION) and self.index_dir.exists():
-            for stale in ("whoosh", "catalog.sqlite3", "catalog.sqlite3-wal", "catalog.sqlite3-shm"):
-                target = self.index_dir / stale
-                if target.is_dir():
-                    shutil.rmtree(target)
-                elif target.exists():
-                    target.unlink()
-        if whoosh_index.exists_in(whoosh_dir):
-            return whoosh_index.open_dir(whoosh_dir)
-        whoosh_dir.mkdir(parents=True, exist_ok=True)
-        created = whoosh_index.create_in(whoosh_dir, build_schema())
-        version_file.write_text(f"{SCHEMA_VERSION}\n")
-        return created
+        """Open the Whoosh index, creating it, or rebuilding one from another docscope version
+        or one found damaged (``notice`` then says so)."""
+        index, self.notice = recovery.open_index(self.index_dir)
+        return index
 
     # --- building ----------------------------------------------------------------------------
 
@@ -134,8 +125,8 @@ class Library:
                 return Refresh(
                     self._index, self._catalog, self.corpus, progress, cancel, on_commit
                 ).run()
-            except FileNotFoundError:
-                raise CorpusError(f"the corpus has gone: {self.corpus}") from None
+            except (OSError, sqlite3.Error, LockError) as error:
+                raise recovery.describe_failure(error, self.corpus, self.index_dir) from None
 
     def analyse(
         self,
@@ -146,9 +137,12 @@ class Library:
     ) -> AnalysisReport:
         """Analyse every indexed document whose current version has no analysis yet."""
         with self._write_lock:
-            return AnalysisPass(
-                self._index, self._catalog, self.model, progress, cancel, processes, on_commit
-            ).run()
+            try:
+                return AnalysisPass(
+                    self._index, self._catalog, self.model, progress, cancel, processes, on_commit
+                ).run()
+            except (OSError, sqlite3.Error, LockError) as error:
+                raise recovery.describe_failure(error, self.corpus, self.index_dir) from None
 
     def needs_refresh(self) -> bool:
         """True when the corpus has files the index does not reflect (cheap: stats only)."""

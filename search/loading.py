@@ -33,6 +33,7 @@ __all__ = [
     "content_digest",
     "iter_sources",
     "kind_of",
+    "read_failed",
     "read_source",
 ]
 
@@ -218,6 +219,16 @@ def _why(error: OSError) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
+_DISAPPEARED = "file disappeared before it could be read"
+_CANNOT_READ = "cannot be read"
+
+
+def read_failed(item: Skipped) -> bool:
+    """Whether ``read_source`` skipped a whole file because reading it failed (it vanished or
+    was refused), not because of what it holds: such a file is worth trying again later."""
+    return item.reason == _DISAPPEARED or item.reason.startswith(f"{_CANNOT_READ} (")
+
+
 def read_source(src: SourceFile) -> Iterator[SourceDocument | Skipped]:
     """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``.
 
@@ -232,10 +243,10 @@ def read_source(src: SourceFile) -> Iterator[SourceDocument | Skipped]:
         with open(src.path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
-        yield Skipped(src.rel, "file disappeared before it could be read")
+        yield Skipped(src.rel, _DISAPPEARED)
         return
     except OSError as error:
-        yield Skipped(src.rel, f"cannot be read ({_why(error)})")
+        yield Skipped(src.rel, f"{_CANNOT_READ} ({_why(error)})")
         return
     if src.kind != "jsonl":
         yield _read_document(src, data)

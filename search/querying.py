@@ -80,27 +80,128 @@ def make_parser(index: Index) -> qparser.QueryParser:
     return parser
 
 
-def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
-    """Parse ``text`` or raise ``QueryError`` with a one-line reason."""
+MAX_QUERY_CHARS = 1000
+"""Longer queries are refused: parsing and matching grow with every term."""
+MAX_NESTING = 32
+"""Deepest parenthesis nesting accepted (Whoosh parses and matches recursively)."""
+MAX_FUZZY_DISTANCE = 2
+"""``word~3`` and beyond match nearly every short word of a corpus."""
+MAX_EXPANDED_TERMS = 256
+"""Words that the wildcards, fuzzy terms and ranges of one query may stand for, together.
+Whoosh matches each of them separately, so ``a*`` over a large vocabulary would take minutes."""
+MAX_EXPANDED_POSTINGS = 200_000
+"""...and the (document, word) pairs those words occur in, together."""
+
+
+def parse_query(
+    parser: qparser.QueryParser, text: str, reader: IndexReader | None = None
+) -> query.Query:
+    """Parse ``text`` or raise ``QueryError`` with a one-line reason.
+
+    With a ``reader``, wildcards, fuzzy terms and ranges are expanded here, once, into the
+    words they stand for; a query standing for too many words is refused, because matching
+    them all would hang the search.
+    """
     stripped = text.strip()
     if not stripped:
         raise QueryError("empty query")
+    if len(stripped) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(stripped):,} characters; at most {MAX_QUERY_CHARS:,})")
     if stripped.count('"') % 2:
         raise QueryError('unbalanced quotation mark: close the phrase with "')
-    depth = 0
+    depth = deepest = 0
     for char in stripped:
         depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
         if depth < 0:
             raise QueryError("unbalanced parenthesis: ')' without '('")
     if depth:
         raise QueryError("unbalanced parenthesis: '(' without ')'")
+    if deepest > MAX_NESTING:
+        raise QueryError(f"parentheses nested too deeply ({deepest} levels; at most {MAX_NESTING})")
     try:
         parsed = parser.parse(stripped)
+    except RecursionError:
+        raise QueryError("query nested too deeply") from None
     except Exception as error:  # Whoosh raises many types for odd input; all mean "malformed".
-        raise QueryError(f"cannot parse query: {error}") from None
+        raise QueryError(f"cannot parse query: {_error_line(error)}") from None
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
-        raise QueryError("nothing to search: common words like \"the\" are not indexed")
+        raise QueryError(
+            'nothing to search: common words like "the" are not indexed, '
+            "and a field needs a value it can hold"
+        )
+    for leaf in parsed.leaves():
+        if isinstance(leaf, query.FuzzyTerm):
+            if leaf.maxdist > MAX_FUZZY_DISTANCE:
+                raise QueryError(
+                    f"fuzzy distance {leaf.maxdist} is too far: at most {MAX_FUZZY_DISTANCE}, as in word~2"
+                )
+            leaf.prefixlength = max(0, min(leaf.prefixlength, len(leaf.text)))
+    if reader is not None:
+        parsed = _expand(parsed, reader)
     return parsed
+
+
+def _expand(parsed: query.Query, reader: IndexReader) -> query.Query:
+    """Replace every wildcard, fuzzy term, range and bare ``*`` on a text field by the words
+    it stands for, refusing the query when they are too many (see ``MAX_EXPANDED_TERMS``)."""
+    terms = postings = 0
+
+    def replace(node: query.Query) -> query.Query:
+        nonlocal terms, postings
+        if not isinstance(node, (query.MultiTerm, query.Every)):
+            return node
+        fieldname = node.field()
+        if fieldname in ENTITY_FIELDS or not fieldname or fieldname == "*":
+            return node  # entity fields are answered from the catalog; Every() is cheap
+        if isinstance(node, query.Every):
+            words = reader.lexicon(fieldname) if fieldname in reader.indexed_field_names() else ()
+        else:
+            words = node._btexts(reader)
+        found: list[bytes | str] = []
+        for word in words:
+            found.append(word)
+            terms += 1
+            postings += reader.doc_frequency(fieldname, word)
+            if terms > MAX_EXPANDED_TERMS or postings > MAX_EXPANDED_POSTINGS:
+                advice = "narrow it" if isinstance(node, query.TermRange) else "use more letters"
+                raise QueryError(
+                    f"{_pattern(node)} matches too many different words: {advice} "
+                    f"(at most {MAX_EXPANDED_TERMS} words per query)"
+                )
+        if not found:
+            return query.NullQuery
+        ored = query.Or([query.Term(fieldname, word) for word in found], boost=node.boost)
+        if isinstance(node, query.Every) or getattr(node, "constantscore", False):
+            return query.ConstantScoreQuery(ored, node.boost)
+        return ored
+
+    try:
+        return parsed.accept(replace)
+    except QueryError:
+        raise
+    except Exception as error:  # a leaf Whoosh cannot expand on this field
+        raise QueryError(f"cannot run query: {_error_line(error)}") from None
+
+
+def _pattern(node: query.Query) -> str:
+    """How a user wrote (roughly) an expanding leaf, for an error message."""
+    if isinstance(node, query.Every):
+        return "'*'"
+    if isinstance(node, query.Prefix):
+        return f"'{node.text}*'"
+    if isinstance(node, query.FuzzyTerm):
+        return f"'{node.text}~{node.maxdist}'"
+    if isinstance(node, query.Wildcard):
+        return f"'{node.text}'"
+    return "a range"
+
+
+def _error_line(error: BaseException) -> str:
+    """An exception as one short printable line (Whoosh's messages may quote the query)."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(error)).split())
+    text = text or type(error).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def _snippet(hit: WhooshHit, fallback: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -125,12 +226,12 @@ def run_search(
     ``resolve`` rewrites the parsed query before it runs (entity fields become document sets).
     """
     started = time.perf_counter()
-    parsed = resolve(parse_query(parser, text))
     with index.searcher() as searcher:
+        parsed = resolve(parse_query(parser, text, searcher.reader()))
         try:
             results = searcher.search(parsed, limit=max(1, limit), terms=True)
         except Exception as error:  # e.g. a phrase on a field without positions
-            raise QueryError(f"cannot run query: {error}") from None
+            raise QueryError(f"cannot run query: {_error_line(error)}") from None
         results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = _SpanFormatter()
         hits = []
@@ -203,10 +304,12 @@ def query_words(parsed: query.Query, reader: IndexReader) -> tuple[set[str], set
         except Exception:  # a leaf Whoosh cannot expand has nothing to highlight
             continue
         for fieldname, value in terms:
+            if fieldname not in TEXT_FIELDS and fieldname not in ENTITY_FIELDS:
+                continue  # numbers and ids are not words (nor always UTF-8)
             word = value.decode("utf-8") if isinstance(value, bytes) else str(value)
             if fieldname in TEXT_FIELDS:
                 words.add(word)
-            elif fieldname in ENTITY_FIELDS:
+            else:
                 keys.add(word)
     return words, keys
 

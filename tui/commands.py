@@ -1,7 +1,7 @@
 """The app's own commands for the command palette, added beside Textual's built-in ones.
 
 "Open: <title>" for each document, "Filter: <entity>" for the most mentioned entities and
-"Index: rebuild". The provider reads what the app already holds (``catalog``,
+"Index: rebuild". The provider reads what the explorer already holds (``catalog``,
 ``top_entities``) so opening the palette costs no search. Titles and names are document data:
 their prompts are built as ``Content``, never parsed as markup.
 """
@@ -24,7 +24,7 @@ MATCH_STYLE = Style(bold=True, underline=True)
 
 
 class CommandTarget(Protocol):
-    """What the provider needs from the app."""
+    """What the provider needs from the explorer screen."""
 
     catalog: Sequence[DocumentInfo]
     """Every indexed document."""
@@ -48,29 +48,21 @@ class DocscopeCommands(Provider):
     """Open a document, filter by an entity, rebuild the index."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None], str]]:
-        app = cast(CommandTarget, self.app)
+        """(category, name, callback, help) for every command, in discovery order."""
+        target = cast(CommandTarget, getattr(self.app, "explorer", self.screen))
+        rebuild = "Index new and changed documents, then analyse them"
         commands: list[tuple[str, str, Callable[[], None], str]] = [
-            (
-                "Index",
-                "rebuild",
-                app.rebuild_index,
-                "Index new and changed documents, then analyse them",
-            )
+            ("Index", "rebuild", target.rebuild_index, rebuild)
         ]
-        for entity in app.top_entities:
+        for entity in target.top_entities:
+            label, documents = entity.label.lower(), len(entity.documents)
+            help_text = f"{label} · {entity.count} mentions in {documents} documents"
             commands.append(
-                (
-                    "Filter",
-                    entity.name,
-                    partial(app.filter_by_entity, entity),
-                    f"{entity.label.lower()} · {entity.count} mentions in "
-                    f"{len(entity.documents)} documents",
-                )
+                ("Filter", entity.name, partial(target.filter_by_entity, entity), help_text)
             )
-        for info in app.catalog:
-            commands.append(
-                ("Open", info.title or info.id, partial(app.open_document, info.id), info.id)
-            )
+        for info in target.catalog:
+            name = info.title or info.id
+            commands.append(("Open", name, partial(target.open_document, info.id), info.id))
         return commands
 
     async def discover(self) -> Hits:

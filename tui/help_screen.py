@@ -62,7 +62,8 @@ def _lines(app: App[object], bindings: Iterable[tuple[Binding, bool]]) -> tuple[
     for group in by_action.values():
         first, enabled = group[0]
         keys = " / ".join(dict.fromkeys(app.get_key_display(binding) for binding, _ in group))
-        lines.append(KeyLine(keys, first.description, first.id or "", enabled))
+        binding_id = next((binding.id for binding, _ in group if binding.id), "")
+        lines.append(KeyLine(keys, first.description, binding_id, enabled))
     # docscope's own keys (the remappable ones, with ids) before the framework's
     return tuple(sorted(lines, key=lambda line: not line.binding_id))
 
@@ -134,7 +135,9 @@ class HelpScreen(ModalScreen[None]):
     ]
     """Keys that close the help."""
 
-    def __init__(self, here: Sequence[KeySection], elsewhere: Sequence[KeySection], note: str) -> None:
+    def __init__(
+        self, here: Sequence[KeySection], elsewhere: Sequence[KeySection], note: str
+    ) -> None:
         super().__init__()
         self.here = tuple(here)
         """Sections for the focused chain."""

@@ -27,4 +27,6 @@ def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -
 
     app = DocscopeApp(library, config=config)
     app.run()
+    if app.jobs_running:  # the cancelled job ends at its next check; say why we linger
+        print("docscope: stopping background work…", file=sys.stderr)
     return app.return_code or 0

@@ -147,6 +147,7 @@ class Reader(VerticalScroll):
         "reader--hit",
         "reader--current-hit",
         "reader--target",
+        "reader--title",
     }
     """Styles painted on the text; set in app.tcss from theme variables."""
 
@@ -206,7 +207,9 @@ class Reader(VerticalScroll):
         self.mentions = tuple(mentions)
         self.target = target
         self.current_hit = 0 if self.hits and target is None else None
-        self.query_one("#reader-title", Static).update(Content(plain(document.title)))
+        title = self.query_one("#reader-title", Static)
+        title.update(Content(plain(document.title)))
+        title.display = not self._title_in_text  # else the text's own first line is the title
         self.query_one("#reader-meta", Static).update(Content(self._metadata(document)))
         with self.app.batch_update():
             await self.remove_children(".reader-block")
@@ -300,6 +303,13 @@ class Reader(VerticalScroll):
             return self.hits[self.current_hit]
         return None
 
+    @property
+    def _title_in_text(self) -> bool:
+        document = self.document
+        return document is not None and bool(document.title) and (
+            document.text.startswith(document.title)
+        )
+
     def _metadata(self, document: Document) -> str:
         path = Path(document.path)
         if self.root is not None:
@@ -355,6 +365,10 @@ class Reader(VerticalScroll):
             content = stylize(content, hit, "reader--current-hit" if current else "reader--hit")
         if self.target is not None:
             content = stylize(content, self.target, "reader--target")
+        if start == 0 and self._title_in_text and self.document is not None:
+            content = content.stylize_before(
+                self.get_visual_style("reader--title"), 0, len(self.document.title)
+            )
         block.paint(content)
 
     def _reveal_current(self, attempts: int = 5) -> None:
@@ -367,8 +381,11 @@ class Reader(VerticalScroll):
             self.call_after_refresh(self._reveal_current, attempts - 1)
             return
         line = block.line_of(span[0] - block.start)
-        y = block.virtual_region.y + line
-        self.scroll_to(y=max(0, y - self.scrollable_content_region.height // 3), animate=False)
+        y = max(0, block.virtual_region.y + line - self.scrollable_content_region.height // 3)
+        if y > self.max_scroll_y and attempts > 0:  # the scroll range lags the new layout
+            self.call_after_refresh(self._reveal_current, attempts - 1)
+            return
+        self.scroll_to(y=y, animate=False)
         self._show_position()
 
     def _show_position(self) -> None:

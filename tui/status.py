@@ -27,7 +27,8 @@ class JobStatus(Horizontal):
         """Show how far the job got (a None total makes the bar pulse)."""
         self.display = True
         stage = STAGES.get(progress.stage, progress.stage.capitalize())
-        count = f"{progress.done}" if progress.total is None else f"{progress.done}/{progress.total}"
+        total = "" if progress.total is None else f"/{progress.total}"
+        count = f"{progress.done}{total}"
         text = f"{stage} {count}"
         if progress.current:
             text = f"{text} · {progress.current}"

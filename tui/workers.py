@@ -1,22 +1,24 @@
 """The slow work, as plain functions that run on a worker thread and return a message.
 
-Each job takes the ``Library`` and returns the message that carries its answer; the app runs
-it with ``run_worker(thread=True, exclusive=True, group=...)`` and posts the message unless
-the worker was cancelled meanwhile (a newer search made it stale). Keeping the jobs free of
-widgets means they never touch the screen from a thread, and tests can call them directly.
+Each job takes the ``Library`` and returns the message that carries its answer; ``JobRunner``
+runs it with ``run_worker(thread=True, exclusive=True, group=...)`` and posts the message
+unless the worker was cancelled meanwhile (a newer search made it stale). Keeping the jobs free
+of widgets means they never touch the screen from a thread, and tests can call them directly.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Collection
 from functools import partial
-from collections.abc import Collection
 
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.worker import Worker, get_current_worker
 
 from search import Library, QueryError
-from search.records import Mention, Progress
+from search.records import Entity, Mention, Progress
 from tui.messages import (
     AnalysisDone,
     CorpusStatsLoaded,
@@ -70,6 +72,71 @@ class ProgressRelay:
         with self._lock:
             self._pending = False
             return self._latest
+
+
+class JobRunner:
+    """Runs jobs on thread workers owned by one node and posts each job's message back to it.
+
+    ``exclusive`` per group: a newer search cancels the older one, whose message is dropped.
+    """
+
+    def __init__(self, node: DOMNode, library: Library) -> None:
+        self._node = node
+        self._library = library
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def run(self, group: str, job: Callable[..., Message], *args: object) -> Worker[None]:
+        """Run ``job(library, *args)`` on a thread; post its message unless it went stale."""
+        return self._node.run_worker(
+            partial(self._post, job, self._library, *args),
+            name=group,
+            group=group,
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _post(self, job: Callable[..., Message], *args: object) -> None:
+        with self._lock:
+            self._running += 1
+        try:
+            message = job(*args)
+        finally:
+            with self._lock:
+                self._running -= 1
+        if not get_current_worker().is_cancelled:
+            self._node.post_message(message)
+
+    @property
+    def running(self) -> int:
+        """Jobs still running on threads (after exit, the process waits for them)."""
+        with self._lock:
+            return self._running
+
+    def busy(self, *groups: str) -> bool:
+        """Is a worker of one of ``groups`` running?"""
+        return any(w.group in groups and w.is_running for w in self._node.workers)
+
+
+def next_mention(
+    entity: Entity, open_id: str | None, last: tuple[str, int]
+) -> tuple[Mention, int, int] | None:
+    """The mention ``m`` steps to: (mention, its index, how many), given the last step.
+
+    A new entity starts at its first mention in the open document (or its first overall);
+    the same entity again moves on to the next, wrapping round.
+    """
+    mentions = sorted(entity.mentions, key=lambda m: (m.document, m.start))
+    if not mentions:
+        return None
+    name, index = last
+    if name == entity.name:
+        index = (index + 1) % len(mentions)
+    else:
+        here = [i for i, m in enumerate(mentions) if m.document == open_id]
+        index = here[0] if here else 0
+    return mentions[index], index, len(mentions)
 
 
 def index_job(library: Library, relay: ProgressRelay, cancel: threading.Event) -> Message:

@@ -34,14 +34,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 NAME_LABELS = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+    "PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE".split()
 )
 """Labels of names, as opposed to amounts and dates; only names are joined and relabelled."""
 
 _CURRENCY = "$£€¥₩₹"
 _MONEY_PREFIX = re.compile(r"(?:[A-Z]{1,3})?[" + re.escape(_CURRENCY) + r"]$")
 _MONEY_SUFFIX = re.compile(r"(?:bn|mn|m|k|tn|trn|p|b)\b")
-_AMOUNT_JOIN = re.compile(r"\s+(?:and|or|to|-|–)\s+(?=(?:[A-Z]{1,3})?[" + re.escape(_CURRENCY) + r"])")
+_AMOUNT_JOIN = re.compile(
+    r"\s+(?:and|or|to|-|–)\s+(?=(?:[A-Z]{1,3})?[" + re.escape(_CURRENCY) + r"])"
+)
 _SPACED_DASH = re.compile(r"\s+[-–—]\s+")
 _LEADING_THE = re.compile(r"(?:the|The|THE)\s+")
 _LEADING_NAME_JUNK = re.compile(r"(?:a|an|[a-z]{1,3}\.)\s+(?=[A-Z0-9])")
@@ -124,11 +126,30 @@ def clean_mentions(doc: Doc) -> list[CleanMention]:
 
 
 def _sentence_breaks(ent: Span) -> tuple[int, ...]:
-    """Offsets inside ``ent`` where the parser starts a new sentence."""
+    """Offsets inside ``ent`` where a sentence plainly ends and the parser starts another.
+
+    The parser also splits after abbreviations ("U.S. Steel"), so a break counts only after
+    "!", "?", ":" or ";", or after a full stop that ends a lowercase word ("talks.").
+    """
     doc = ent.doc
     if len(ent) < 2 or not doc.has_annotation("SENT_START"):
         return ()
-    return tuple(doc[i].idx for i in range(ent.start + 1, ent.end) if doc[i].is_sent_start)
+    breaks = []
+    for i in range(ent.start + 1, ent.end):
+        if doc[i].is_sent_start and _ends_sentence(doc, i):
+            breaks.append(doc[i].idx)
+    return tuple(breaks)
+
+
+def _ends_sentence(doc: Doc, start: int) -> bool:
+    """Whether the tokens before ``start`` close a sentence beyond doubt."""
+    last = doc[start - 1].text
+    if last in ("!", "?", ":", ";"):
+        return True
+    if last != "." or start < 2:
+        return False
+    word = doc[start - 2].text
+    return len(word) > 1 and word.isalpha() and word.islower()
 
 
 def _add_korean_names(

@@ -44,7 +44,7 @@ class Counts:
 
 
 def text_figures(doc: Doc, text: str) -> TextFigures:
-    """Words, sentences, paragraphs, distinct words and Flesch scores of ``text`` parsed as ``doc``."""
+    """Words, sentences, paragraphs, distinct words and Flesch scores of ``text`` (as ``doc``)."""
     return figures_from([count(doc)], text)
 
 

@@ -35,12 +35,13 @@ _ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "World Trade Organization",
         ("WTO", "World Trade Organisation"),
     ),
-    "worldhealthorganization": (
-        "World Health Organization",
-        ("WHO", "World Health Organisation"),
-    ),
+    # Not "WHO": "The Who" is a band, and a defined "(WHO)" is joined within its document.
+    "worldhealthorganization": ("World Health Organization", ("World Health Organisation",)),
     "internationalmonetaryfund": ("International Monetary Fund", ("IMF",)),
-    "nato": ("NATO", ("North Atlantic Treaty Organization", "North Atlantic Treaty Organisation")),
+    "nato": (
+        "NATO",
+        ("North Atlantic Treaty Organization", "North Atlantic Treaty Organisation"),
+    ),
 }
 
 _ORGANISATIONS = frozenset(
@@ -70,6 +71,10 @@ _TITLE_WORDS = frozenset(
 )
 
 _TITLE_JOINERS = frozenset({"of", "for", "the"})
+_QUALIFIER = re.compile(
+    r"(?:South|North|East|West|New|[A-Z]{2,3}|[A-Z][a-z]+(?:an|ese|ish|i|ic|ch))"
+)
+"""Words that may stand before a title: directions, short country codes and demonyms."""
 
 _SPACE = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -148,25 +153,33 @@ def strip_title(name: str) -> str:
     """``name`` without the honorifics and offices before it: "President Lee" -> "Lee".
 
     Titles are not part of a person's identity ("President Lee" and "Lee Jae-myung" are one
-    person), but a lone title is all there is to keep, so it is returned unchanged.
+    person), but a lone title is all there is to keep, so it is returned unchanged. A title
+    may come after a nationality ("South Korean President Yoon", "US Secretary of State").
     """
     words = name.split()
     index = 0
-    while index < len(words):
-        if is_title_word(words[index]):
+    stripped = 0  # words up to the last title word seen
+    while index < len(words) - 1:
+        word = words[index]
+        if is_title_word(word):
             index += 1
+            stripped = index
         elif (
-            index > 0
-            and words[index].casefold() in _TITLE_JOINERS
-            and index + 1 < len(words)
+            stripped
+            and word.casefold() in _TITLE_JOINERS
+            and index + 2 < len(words)
             and is_title_word(words[index + 1])
         ):
             index += 2  # "Secretary of State", "Minister for Trade"
+            stripped = index
+        elif _QUALIFIER.fullmatch(word):
+            index += 1  # "South Korean", "US": only stripped if a title follows
         else:
             break
-    if index == 0 or index == len(words):
+    rest = words[stripped:]
+    if not stripped or all(is_title_word(w) or w.casefold() in _TITLE_JOINERS for w in rest):
         return name.strip()
-    return " ".join(words[index:])
+    return " ".join(rest)
 
 
 def is_title_word(word: str) -> bool:

@@ -1,10 +1,12 @@
 """Loading spaCy and running it over many documents: batches, worker processes, long texts.
 
-Analysis is the slowest thing docscope does, so the pipeline keeps only what entities,
-quotes and figures read (the tokeniser, the parser's sentences and dependencies, the tagger's
-parts of speech, the entity recogniser). The pretrained ``attribute_ruler`` is swapped for a
-table lookup that sets the same coarse parts of speech from the tagger's fine tags: run as a
-``Matcher`` over every token it cost about a sixth of the whole pipeline.
+Analysis is the slowest thing docscope does. Entities need the recogniser; quotes need the
+parser (sentences, subjects, cue verbs), parts of speech and lemmas ("said" -> "say"); figures
+need tokens and sentences. That is every component of the small English pipeline except the
+spare sentence splitter, so the saving is elsewhere: the model's ``attribute_ruler``, a
+``Matcher`` tried on every token, cost about a sixth of the whole run, and is replaced by
+``IndexedRuler``, which applies the very same patterns by lookup (identical tags, parts of
+speech, morphology and lemmas) in a tenth of the time.
 
 Worker processes are started with the *spawn* method: the app has threads, and forking a
 threaded process can copy a held lock into the child. Each worker loads the model once and is
@@ -40,8 +42,8 @@ SPAWN_THRESHOLD = 40
 """Fewer documents than this are analysed in-process: starting a worker costs ~2 s."""
 MAX_PROCESSES = 4
 
-_EXCLUDED: tuple[str, ...] = ()
-"""Components none of our analyses read: nothing here uses lemmas."""
+_EXCLUDED = ("senter",)
+"""Components none of our analyses read: the parser already splits sentences."""
 _RULER = "attribute_ruler"
 _INDEXED_RULER = "docscope_indexed_ruler"
 
@@ -65,8 +67,10 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
     Never downloads anything: a missing model raises ``ModelNotFound`` with the way out.
     """
-    import spacy
-
+    try:
+        import spacy
+    except ImportError as error:
+        raise ModelNotFound("spaCy is not installed: `pip install spacy`.") from error
     try:
         nlp = spacy.load(model, exclude=list(_EXCLUDED), disable=[_RULER])
     except OSError as error:
@@ -95,7 +99,9 @@ def _replace_ruler(nlp: Language) -> None:
     nlp.remove_pipe(_RULER)
     if not Language.has_factory(_INDEXED_RULER):
         Language.factory(_INDEXED_RULER, default_config={"patterns": []}, func=_make_ruler)
-    nlp.add_pipe(_INDEXED_RULER, name="indexed_ruler", before=following, config={"patterns": patterns})
+    nlp.add_pipe(
+        _INDEXED_RULER, name="indexed_ruler", before=following, config={"patterns": patterns}
+    )
 
 
 def _make_ruler(nlp: Language, name: str, patterns: list[dict[str, Any]]) -> IndexedRuler:
@@ -107,60 +113,77 @@ class IndexedRuler:
 
     The ruler sets coarse parts of speech, morphology and some lemmas from the tagger's fine
     tags, plus a few word- and dependency-specific exceptions. Its ``Matcher`` tries every
-    pattern on every token; here each rule is filed under one value its target token must
-    have (a lowercase word, a dependency, a tag, or being a space), so a token checks only the
-    handful of rules that could apply. Later rules win, attribute by attribute, as in the
-    ruler. A pattern this class cannot index raises ``ValueError`` at construction.
+    pattern on every token; here each rule is filed under one value that one of its tokens
+    must have (a lowercase word, a dependency, a tag, or being a space), so a token only
+    checks the handful of rules that could apply. Later rules win, attribute by attribute, as
+    in the ruler. A pattern this class cannot index raises ``ValueError`` at construction.
     """
 
     def __init__(self, vocab: Any, patterns: list[dict[str, Any]]) -> None:
         self.by_tag: dict[int, dict[str, Any]] = {}
         """Attributes set by plain "this tag" rules: the common case, one lookup per token."""
         self.index: dict[str, dict[Any, list[_Rule]]] = {
-            "lower": {}, "dep": {}, "tag": {}, "space": {}, "any": {}
+            "lower": {}, "dep": {}, "tag": {}, "space": {}
         }
+        self.unindexed: list[tuple[int, Callable[[Any], bool], dict[str, Any]]] = []
+        """One-token rules on a regular expression alone, checked on every token."""
         for order, pattern in enumerate(patterns):
             attrs = _attributes(vocab, pattern.get("attrs", {}))
             if not attrs:
                 continue
             for tokens in pattern["patterns"]:
                 target = pattern.get("index", 0) % len(tokens)
-                checks = tuple(
-                    (offset - target, _conditions(vocab.strings, token))
-                    for offset, token in enumerate(tokens)
-                )
                 only = tokens[target]
                 if len(tokens) == 1 and set(only) == {"TAG"} and isinstance(only["TAG"], str):
                     self.by_tag.setdefault(vocab.strings.add(only["TAG"]), {}).update(attrs)
                     continue
-                bucket, values = _anchor(vocab.strings, only)
+                checks = tuple(
+                    (offset - target, _conditions(vocab.strings, token))
+                    for offset, token in enumerate(tokens)
+                )
+                anchors = [(_anchor(vocab.strings, token), i) for i, token in enumerate(tokens)]
+                usable = [(anchor, i) for anchor, i in anchors if anchor is not None]
+                if not usable:
+                    if len(tokens) > 1:
+                        raise ValueError(f"attribute_ruler pattern without an anchor: {tokens}")
+                    conditions = checks[0][1]
+                    check = lambda t, c=conditions: all(f(t) for f in c)  # noqa: E731
+                    self.unindexed.append((order, check, attrs))
+                    continue
+                (bucket, values), offset = usable[0]
+                rule = (order, offset - target, checks, attrs)
                 for value in values:
-                    self.index[bucket].setdefault(value, []).append((order, checks, attrs))
+                    self.index[bucket].setdefault(value, []).append(rule)
 
     def __call__(self, doc: Doc) -> Doc:
-        by_tag = self.by_tag
         lower, dep, tag = self.index["lower"], self.index["dep"], self.index["tag"]
-        space, always = self.index["space"].get(True, []), self.index["any"].get(None, [])
+        space = self.index["space"].get(True)
         length = len(doc)
+        pending: dict[int, list[tuple[int, dict[str, Any]]]] = {}
         for token in doc:
-            found = [
-                rules
-                for rules in (
-                    lower.get(token.lower),
-                    dep.get(token.dep),
-                    tag.get(token.tag),
-                    space if token.is_space else None,
-                    always,
-                )
-                if rules
-            ]
+            for rules in (
+                lower.get(token.lower),
+                dep.get(token.dep),
+                tag.get(token.tag),
+                space if token.is_space else None,
+            ):
+                if not rules:
+                    continue
+                for order, anchor_offset, checks, attrs in rules:
+                    target = token.i - anchor_offset
+                    if 0 <= target < length and _matches(doc, target, length, checks):
+                        pending.setdefault(target, []).append((order, attrs))
+            for order, check, attrs in self.unindexed:
+                if check(token):
+                    pending.setdefault(token.i, []).append((order, attrs))
+        by_tag = self.by_tag
+        for token in doc:
             attrs = by_tag.get(token.tag)
+            found = pending.get(token.i)
             if found:
-                rules = found[0] if len(found) == 1 else sorted(r for f in found for r in f)
                 merged = dict(attrs or {})
-                for _, checks, rule_attrs in rules:
-                    if _matches(doc, token.i, length, checks):
-                        merged.update(rule_attrs)
+                for _, rule_attrs in sorted(found, key=lambda hit: hit[0]):
+                    merged.update(rule_attrs)
                 attrs = merged
             if attrs:
                 _set(token, attrs)
@@ -168,7 +191,7 @@ class IndexedRuler:
 
 
 _Check = tuple[int, tuple[Callable[[Any], bool], ...]]
-_Rule = tuple[int, tuple[_Check, ...], dict[str, Any]]
+_Rule = tuple[int, int, tuple[_Check, ...], dict[str, Any]]
 
 
 def _attributes(vocab: Any, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -176,13 +199,10 @@ def _attributes(vocab: Any, attrs: dict[str, Any]) -> dict[str, Any]:
     unknown = set(attrs) - {"POS", "MORPH", "LEMMA", "TAG", "DEP"}
     if unknown:
         raise ValueError(f"attribute_ruler sets {sorted(unknown)}")
-    values: dict[str, Any] = {}
-    for name, value in attrs.items():
-        if name == "MORPH":
-            values["morph"] = vocab.strings.add(value)
-        else:
-            values[name.lower()] = vocab.strings.add(value)
-    return values
+    return {
+        ("morph" if name == "MORPH" else name.lower()): vocab.strings.add(value)
+        for name, value in attrs.items()
+    }
 
 
 def _set(token: Any, attrs: dict[str, Any]) -> None:
@@ -193,20 +213,20 @@ def _set(token: Any, attrs: dict[str, Any]) -> None:
             setattr(token, name, value)
 
 
-def _matches(doc: Doc, i: int, length: int, checks: tuple[_Check, ...]) -> bool:
+def _matches(doc: Doc, target: int, length: int, checks: tuple[_Check, ...]) -> bool:
     for offset, conditions in checks:
-        j = i + offset
+        j = target + offset
         if j < 0 or j >= length:
             return False
-        token = doc[j] if offset else None
-        subject = token if token is not None else doc[i]
-        if not all(condition(subject) for condition in conditions):
-            return False
+        token = doc[j]
+        for condition in conditions:
+            if not condition(token):
+                return False
     return True
 
 
-def _anchor(strings: Any, token_pattern: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The attribute a rule is filed under, and the values of it the rule accepts."""
+def _anchor(strings: Any, token_pattern: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """The attribute a token pattern can be filed under, and the values it accepts, if any."""
     for key, bucket in (("LOWER", "lower"), ("DEP", "dep"), ("TAG", "tag")):
         wanted = token_pattern.get(key)
         if isinstance(wanted, str):
@@ -215,7 +235,7 @@ def _anchor(strings: Any, token_pattern: dict[str, Any]) -> tuple[str, list[Any]
             return bucket, [strings.add(v) for v in wanted["IN"]]
     if token_pattern.get("IS_SPACE") is True:
         return "space", [True]
-    return "any", [None]
+    return None
 
 
 def _conditions(strings: Any, token_pattern: dict[str, Any]) -> tuple[Callable[[Any], bool], ...]:
@@ -253,7 +273,8 @@ def analyse_document(doc_id: str, digest: str, text: str, nlp: Language) -> Docu
     """Entities, quotes and figures of one document (long ones in pieces)."""
     pieces = split_text(text, _piece_limit(nlp))
     docs = list(nlp.pipe(piece for _, piece in pieces))
-    return _analyse_pieces(doc_id, digest, text, [(offset, doc) for (offset, _), doc in zip(pieces, docs)])
+    placed = [(offset, doc) for (offset, _), doc in zip(pieces, docs)]
+    return _analyse_pieces(doc_id, digest, text, placed)
 
 
 def split_text(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
@@ -298,8 +319,11 @@ def _analyse_pieces(
         counts.append(count(doc))
     mentions = join_mentions(cleaned)
     quotes: list[QuoteFound] = []
-    for offset, doc in pieces:
-        quotes.extend(_quotes(doc, offset, mentions))
+    if len(pieces) == 1:
+        quotes = _extract_quotes(pieces[0][1], mentions)
+    else:
+        for offset, doc in pieces:
+            quotes.extend(_quotes(doc, offset, mentions))
     return DocumentAnalysis(
         document=doc_id,
         digest=digest,
@@ -310,19 +334,21 @@ def _analyse_pieces(
 
 
 def _quotes(doc: Doc, offset: int, mentions: Sequence[EntityMention]) -> list[QuoteFound]:
-    """The quotes of one piece, with mentions and results in that piece's offsets."""
-    from search.analysis.quotes import extract_quotes
-
+    """The quotes of one piece of a long document, in the document's offsets."""
     end = offset + len(doc.text)
     local = [
         replace(m, start=m.start - offset, end=m.end - offset)
         for m in mentions
         if offset <= m.start and m.end <= end
     ]
-    found = extract_quotes(doc, local)
-    if not offset:
-        return found
+    found = _extract_quotes(doc, local)
     return [replace(q, start=q.start + offset, end=q.end + offset) for q in found]
+
+
+def _extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFound]:
+    from search.analysis.quotes import extract_quotes
+
+    return extract_quotes(doc, mentions)
 
 
 # --- many documents --------------------------------------------------------------------------
@@ -390,18 +416,22 @@ def _analyse_in_workers(
     results: Any = context.Queue()
     workers = [
         context.Process(
-            target=_worker, args=(model, batch_size, tasks, results), name=f"docscope-analysis-{n}", daemon=True
+            target=_worker,
+            args=(model, batch_size, tasks, results),
+            name=f"docscope-analysis-{n}",
+            daemon=True,
         )
         for n in range(processes)
     ]
     for worker in workers:
         worker.start()
     source = iter(items)
+    ahead = processes * CHUNK_DOCUMENTS * 2
     in_flight = 0
     exhausted = False
     try:
         while True:
-            while not exhausted and in_flight < processes * CHUNK_DOCUMENTS * 2 and not cancel.is_set():
+            while not exhausted and in_flight < ahead and not cancel.is_set():
                 chunk = _take(source, CHUNK_DOCUMENTS)
                 if not chunk:
                     exhausted = True
@@ -421,6 +451,8 @@ def _analyse_in_workers(
             yield payload
     finally:
         _stop(workers, tasks, graceful=not cancel.is_set() and exhausted and in_flight == 0)
+        tasks.close()
+        results.close()
 
 
 def _take(source: Iterator[Item], size: int) -> list[Item]:
@@ -441,7 +473,8 @@ def _failure(payload: str) -> Exception:
 def _check_alive(workers: list[Any]) -> None:
     dead = [w for w in workers if not w.is_alive()]
     if dead:
-        raise AnalysisFailed(f"analysis worker {dead[0].name} stopped (exit code {dead[0].exitcode})")
+        worker = dead[0]
+        raise AnalysisFailed(f"analysis worker {worker.name} stopped (exit code {worker.exitcode})")
 
 
 def _stop(workers: list[Any], tasks: Any, graceful: bool) -> None:

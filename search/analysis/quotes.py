@@ -1,7 +1,7 @@
 """Direct quotations and who said them.
 
-``quote_marks`` pairs the marks; this module decides which pairs hold a quotation (not a scare
-quote, a term or a title) and finds the speaker the text gives, in the order a reader would
+``quote_marks`` finds the quotations (pairs the marks, leaves out scare quotes, terms and
+titles); this module finds the speaker the text gives each one, in the order a reader would
 look: a reporting verb next to the quotation ("...," said X; X told reporters: "..."), one
 further back in the same sentence (X warned that firms would "..."), a statement or proposal
 named before it (X made four proposals. One was to "..."), and finally the speaker of the
@@ -17,11 +17,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from search.analysis.names import entity_key, strip_title
-from search.analysis.quote_marks import QuoteSpan, find_quote_spans, sentence_starts
+from search.analysis.names import entity_key, is_title_word, strip_title
+from search.analysis.quote_marks import (
+    CORE_CUES,
+    EXTENDED_CUES,
+    SUBJECT_DEPS,
+    QuoteSpan,
+    find_quote_spans,
+    is_cue,
+    is_cue_form,
+    is_quotation,
+    lemma_in,
+    negated,
+    sentence_starts,
+)
 from search.analysis.results import EntityMention, QuoteFound
 
 if TYPE_CHECKING:
@@ -30,35 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["extract_quotes"]
 
 # --- word lists ------------------------------------------------------------------------------
-
-_CORE_CUES = frozenset(
-    """
-    say tell add note warn explain insist argue claim state declare announce admit acknowledge
-    ask reply respond answer stress emphasise emphasize observe remark comment conclude continue
-    write recall agree suggest predict concede confirm deny complain urge promise pledge vow
-    caution reiterate laugh joke quip shout cry whisper boast maintain contend assert mutter
-    reveal report beam lament bemoan tweet testify estimate advise order demand wonder
-    """.split()
-)
-"""Reporting verbs that introduce or follow a quotation ("X said", "said X")."""
-
-_EXTENDED_CUES = _CORE_CUES | frozenset(
-    """
-    believe think feel hope fear accuse criticise criticize describe welcome praise attack
-    dismiss condemn hail brand call expect decline refuse
-    """.split()
-)
-"""Also verbs whose clause can hold a partial quotation (X believes they could be "...")."""
-
-_CUE_FORMS = frozenset(
-    """
-    said says saying told tells telling added adds adding noted notes noting warned warns
-    explained explains insisted insists argued argues claimed claims stated states declared
-    declares asked asks replied replies stressed stresses observed observes concluded concludes
-    wrote writes recalled recalls acknowledged acknowledges admitted admits
-    """.split()
-)
-"""Inflected cues the tagger sometimes reads as nouns ("the Joint Statement ... notes that")."""
 
 _STATEMENT_NOUNS = frozenset(
     """
@@ -69,25 +52,6 @@ _STATEMENT_NOUNS = frozenset(
     """.split()
 )
 """Nouns that name what someone said or wrote: a quotation may be given as their content."""
-
-_TITLE_NOUNS = frozenset(
-    """
-    theme title slogan motto song album single film movie book novel show series programme
-    program play musical opera poem column campaign phrase term word label nickname catchphrase
-    tagline banner brand concept strategy doctrine initiative tune track hit documentary sitcom
-    drama magazine exhibition festival maxim adage saying proverb mantra name day headline
-    """.split()
-)
-"""A quotation right after one of these ("adopted the theme "...""; "the phrase "..."") is a
-title or a term, not someone's words."""
-
-_SAYING_NOUNS = frozenset("maxim adage saying proverb motto slogan mantra catchphrase".split())
-"""Title nouns that still mark a saying when a colon follows ("the old maxim: "...")."""
-
-_NAMING_WORDS = frozenset(
-    "called named entitled titled dubbed branded labelled labeled nicknamed billed styled "
-    "renamed so-called".split()
-)
 
 _ORG_NOUNS = frozenset(
     """
@@ -123,19 +87,15 @@ _UNNAMED_PEOPLE = frozenset(
 )
 """Heads of subjects that stand for a person the article does not name ("a spokesman said")."""
 
-_IRREGULAR = {
-    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write",
-    "thought": "think", "felt": "feel", "spoke": "speak", "spoken": "speak", "made": "make",
-    "gave": "give", "given": "give", "men": "man", "women": "woman", "people": "person",
-}  # fmt: skip
-"""Irregular forms the fallback de-inflection in ``_lemma`` cannot undo."""
+_UNNAMED_ROLES = frozenset(
+    "spokesman spokeswoman spokesperson official source aide insider analyst expert".split()
+)
+"""The unnamed people who stay unnamed even with "the" ("the spokesman said"); "the man"
+points back to someone named."""
 
 _PERSON_LABELS = frozenset({"PERSON"})
 _BODY_LABELS = frozenset({"ORG", "NORP", "GPE", "LAW", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT"})
-_CLITICS = frozenset({"'s", "’s", "n't", "n’t", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'m", "’m", "'d", "’d"})
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 
 _CONFIDENCE_ADJACENT = 0.9
 _CONFIDENCE_SENTENCE = 0.8
@@ -143,16 +103,22 @@ _CONFIDENCE_PRONOUN = 0.7
 _CONFIDENCE_DESCRIPTION = 0.6
 _CONFIDENCE_CONTINUED = 0.6
 _CONFIDENCE_STATEMENT = 0.5
+_CONFIDENCE_UNNAMED = 0.4
 _CONFIDENCE_NONE = 0.3
 _SALIENCE_PARAGRAPHS = 3
 """How many paragraphs back a pronoun or description may look for its entity."""
 
 
+_Earlier = list[tuple[int, "_Speaker | None"]]
+"""(offset of the opening mark, speaker) of the quotations already attributed."""
+
+
 @dataclass(frozen=True)
 class _Speaker:
-    """A speaker found for one quotation: the name, how it was found, and the position."""
+    """A speaker found for one quotation, or an entity a pronoun or description refers to."""
 
     name: str
+    """Canonical name; "" for a speaker the text does not name ("a spokesman said")."""
     cue: str | None
     confidence: float
     label: str
@@ -174,13 +140,14 @@ def extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFou
     spans = find_quote_spans(doc.text)
     if not spans:
         return []
-    reader = _Reader(doc, mentions)
-    kept = [span for span in spans if reader.is_quotation(span)]
+    reader = _Reader(doc, mentions, spans)
+    kept = [span for span in spans if is_quotation(doc, span)]
     reader.set_quotes(kept)
     found: list[QuoteFound] = []
-    speakers: list[tuple[int, _Speaker | None]] = []
+    speakers: _Earlier = []
     for index, span in enumerate(kept):
-        speaker = reader.fullest(reader.attribute(index, speakers))
+        attributed = reader.fullest(reader.attribute(index, speakers))
+        speaker = attributed if attributed is not None and attributed.name else None
         speakers.append((span.start, speaker))
         found.append(
             QuoteFound(
@@ -189,8 +156,8 @@ def extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFou
                 text=span.text,
                 speaker=speaker.name if speaker else None,
                 speaker_key=entity_key(speaker.name) if speaker else None,
-                cue=speaker.cue if speaker else None,
-                confidence=speaker.confidence if speaker else _CONFIDENCE_NONE,
+                cue=attributed.cue if attributed else None,
+                confidence=attributed.confidence if attributed else _CONFIDENCE_NONE,
             )
         )
     return found
@@ -202,7 +169,7 @@ def extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFou
 class _Reader:
     """One document's text, parse and mentions, indexed for the questions quotes ask."""
 
-    def __init__(self, doc: Doc, mentions: Sequence[EntityMention]) -> None:
+    def __init__(self, doc: Doc, mentions: Sequence[EntityMention], spans: list[QuoteSpan]) -> None:
         self.doc = doc
         self.text = doc.text
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
@@ -214,10 +181,12 @@ class _Reader:
                 continue
             for token in span:
                 self.mention_of_token.setdefault(token.i, mention)
-        self.gender = self._genders()
-        self.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", self.text)]
+        self.gender: dict[str, str] = {}
+        self.paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(self.text)]
         self.quotes: list[QuoteSpan] = []
-        self.all_spans: list[QuoteSpan] = []
+        self.all_spans = spans
+        """Every pair of marks, scare quotes included: no sentence ends inside one."""
+        self._sentence_cache: list[Span] | None = None
 
     def fullest(self, speaker: _Speaker | None) -> _Speaker | None:
         """A one-word speaker name as the one fuller person name ending with it, if unique.
@@ -226,7 +195,7 @@ class _Reader:
         name ("Campese" as a nationality) can stay apart; one full name that ends with it
         ("David Campese") is the same person.
         """
-        if speaker is None or " " in speaker.name.strip():
+        if speaker is None or not speaker.name or " " in speaker.name.strip():
             return speaker
         word = speaker.name.strip().casefold()
         fuller = {
@@ -238,81 +207,15 @@ class _Reader:
             return speaker
         return _Speaker(fuller.pop(), speaker.cue, speaker.confidence, "PERSON")
 
-    # -- which spans are quotations --
-
-    def is_quotation(self, span: QuoteSpan) -> bool:
-        """False for scare quotes, terms, titles and names; True for someone's words."""
-        self.all_spans.append(span)
-        inner = self.doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
-        if inner is None or not len(inner):
-            return False
-        words = [t for t in inner if _WORD.search(t.text) and t.text.lower() not in _CLITICS]
-        if not words:
-            return False
-        count = len([w for w in span.text.split() if _WORD.search(w)])
-        if self._titled(span, inner, words):
-            return False
-        if count >= 5:
-            return True
-        has_verb = any(t.pos_ in ("VERB", "AUX") for t in inner)
-        if count == 4 and has_verb:
-            return True
-        if _is_clause(inner):
-            return True
-        return self._directly_attributed(span)
-
-    def _titled(self, span: QuoteSpan, inner: Span, words: list[Token]) -> bool:
-        """A title, a name or a term: introduced as one, title-cased, or modifying a noun."""
-        before = self.doc.char_span(max(0, span.start - 60), span.start, alignment_mode="contract")
-        previous = [t for t in before if not t.is_space] if before is not None else []
-        colon = bool(previous) and previous[-1].text == ":"
-        if previous and previous[-1].text in (":", ","):
-            previous = previous[:-1]
-        if previous:
-            last = previous[-1]
-            nouns = _SAYING_NOUNS if colon else _TITLE_NOUNS
-            if last.lower_ in nouns or last.lower_.rstrip("s") in nouns:
-                return True
-            if last.lower_ in _NAMING_WORDS or (
-                last.lower_ == "as" and len(previous) > 1 and previous[-2].lower_ in ("known", "billed")
-            ):
-                return True
-        if len(words) <= 10 and _title_cased(words) and not self._directly_attributed(span):
-            return True
-        after = self.doc.char_span(span.end, min(len(self.text), span.end + 30), alignment_mode="contract")
-        if after is not None and len(after) and len(words) < 5 and not span.text.rstrip().endswith((",", ".", "?", "!")):
-            first = after[0]
-            if first.pos_ in ("NOUN", "PROPN") and not first.is_punct and first.text[:1].islower():
-                return True  # "dual circulation" strategy
-        return False
-
-    def _directly_attributed(self, span: QuoteSpan) -> bool:
-        """True for a whole utterance next to a reporting verb: '"No," he said' / 'X said: "No."'."""
-        before = self.text[max(0, span.start - 80) : span.start].rstrip()
-        starts_sentence = not before or before.endswith((".", "?", "!", ":", "\n")) or before[-1] in '"”'
-        if before.endswith((":", ",")):
-            pre = self.doc.char_span(max(0, span.start - 80), span.start, alignment_mode="contract")
-            tokens = [t for t in pre if not t.is_space] if pre is not None else []
-            tokens = tokens[:-1]
-            if tokens and (_is_cue(tokens[-1], _CORE_CUES) or (len(tokens) > 1 and tokens[-1].lower_ == "only" and _is_cue(tokens[-2], _CORE_CUES))):
-                return True
-            if before.endswith(":") and tokens:
-                return any(_is_cue(t, _CORE_CUES) for t in tokens[-8:])
-        if not starts_sentence or not span.text.rstrip().endswith((",", "?", "!", ".")):
-            return False
-        post = self.doc.char_span(span.end, min(len(self.text), span.end + 80), alignment_mode="contract")
-        if post is None:
-            return False
-        tokens = [t for t in post if not t.is_space][:6]
-        return any(_is_cue(t, _CORE_CUES) for t in tokens)
-
     # -- attribution --
 
     def set_quotes(self, quotes: list[QuoteSpan]) -> None:
         """Remember the quotations kept: they bound contexts and hide mentions inside them."""
         self.quotes = quotes
+        self._sentence_cache = None
+        self.gender = self._genders()
 
-    def attribute(self, index: int, earlier: list[tuple[int, _Speaker | None]]) -> _Speaker | None:
+    def attribute(self, index: int, earlier: _Earlier) -> _Speaker | None:
         """The speaker of quotation ``index``, given the speakers of those before it."""
         span = self.quotes[index]
         pre, post = self._contexts(index)
@@ -322,7 +225,7 @@ class _Reader:
         if speaker is None:
             speaker = self._in_sentence(pre, span, earlier)
         if speaker is None:
-            speaker = self._statement(pre, post, span, earlier)
+            speaker = self._statement(pre, earlier)
         if speaker is None:
             speaker = self._continued(span, earlier)
         return speaker
@@ -345,11 +248,15 @@ class _Reader:
             if not self._inside_span(begin):
                 post_end = begin
                 break
-        pre = self.doc.char_span(pre_start, span.start, alignment_mode="contract") if span.start > pre_start else None
-        post = self.doc.char_span(post_start, post_end, alignment_mode="contract") if post_end > post_start else None
-        return pre, post
+        return self._span(pre_start, span.start), self._span(post_start, post_end)
 
-    def _post_adjacent(self, span: QuoteSpan, post: Span | None, earlier: list) -> _Speaker | None:
+    def _span(self, start: int, end: int) -> Span | None:
+        """The tokens wholly inside [start, end), or None."""
+        if end <= start:
+            return None
+        return self.doc.char_span(start, end, alignment_mode="contract")
+
+    def _post_adjacent(self, span: QuoteSpan, post: Span | None, earlier: _Earlier) -> _Speaker | None:
         """'"...," said X' / '"...," X told reporters' / '"...", according to X'."""
         if post is None:
             return None
@@ -358,7 +265,7 @@ class _Reader:
             tokens = tokens[1:]
         last = span.text.rstrip()[-1:]
         ends_clause = last in ",?!…-—" or post.text.lstrip()[:1] in ",;"
-        if last == "." and tokens and tokens[0].text[:1].isupper() and not _is_cue(tokens[0], _CORE_CUES):
+        if last == "." and tokens and tokens[0].text[:1].isupper() and not is_cue(tokens[0], CORE_CUES):
             ends_clause = False  # '"...." President Lee noted' starts a new sentence
         elif last == ".":
             ends_clause = True
@@ -368,21 +275,23 @@ class _Reader:
             if token.text == "(" or (token.is_punct and token.text not in (",",)):
                 if token.text != ",":
                     break
-            according = token.lower_ == "according" and position + 1 < len(tokens) and tokens[position + 1].lower_ == "to"
-            if not (according or _is_cue(token, _CORE_CUES)):
+            following = tokens[position + 1].lower_ if position + 1 < len(tokens) else ""
+            if token.lower_ == "according" and following == "to":
+                found = self._speaker_after(tokens[position + 2 :], "according to", earlier)
+                return found or _unnamed("according to")
+            if not is_cue(token, CORE_CUES):
                 continue
-            if according:
-                return self._speaker_after(tokens[position + 2 :], "according to", earlier, _CONFIDENCE_ADJACENT)
+            cue = token.lower_
             before = [t for t in tokens[:position] if not t.is_punct and t.pos_ not in ("ADV", "AUX", "PART")]
             if not before:
-                return self._speaker_after(tokens[position + 1 :], token.lower_, earlier, _CONFIDENCE_ADJACENT)
+                return self._speaker_after(tokens[position + 1 :], cue, earlier) or _unnamed(cue)
             subject = self._subject_of(token) or _first_nominal(tokens[:position])
             if subject is None:
                 return None
-            return self._speaker_from(subject, token.lower_, earlier, _CONFIDENCE_ADJACENT)
+            return self._speaker_from(subject, cue, earlier, _CONFIDENCE_ADJACENT) or _unnamed(cue)
         return self._statement_after(tokens, earlier)
 
-    def _pre_adjacent(self, pre: Span | None, earlier: list) -> _Speaker | None:
+    def _pre_adjacent(self, pre: Span | None, earlier: _Earlier) -> _Speaker | None:
         """'X said: "..."' / 'X noted, "..."' / 'X said that "..."' / 'X: "..."'."""
         if pre is None:
             return None
@@ -393,15 +302,17 @@ class _Reader:
         tail = tokens[:-1] if tokens[-1].text in (":", ",") else tokens
         if tail and tail[-1].lower_ in ("that", "only"):
             tail = tail[:-1]
-        if tail and (_is_cue(tail[-1], _CORE_CUES) or _is_cue_form(tail[-1])):
-            return self._speaker_of_cue(tail[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+        if tail and (is_cue(tail[-1], CORE_CUES) or is_cue_form(tail[-1])):
+            found = self._speaker_of_cue(tail[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+            return found or _unnamed(tail[-1].lower_)
         if tail and tail[-1].lower_ == "to" and len(tail) > 1 and tail[-2].lower_ == "according":
             return None
         if not colon:
             return None
-        cues = [t for t in tail if _is_cue(t, _CORE_CUES) or _is_cue_form(t)]
+        cues = [t for t in tail if is_cue(t, CORE_CUES) or is_cue_form(t)]
         if cues:
-            return self._speaker_of_cue(cues[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+            found = self._speaker_of_cue(cues[-1], tokens, earlier, _CONFIDENCE_ADJACENT)
+            return found or _unnamed(cues[-1].lower_)
         statement = self._statement_in(tail, earlier)
         if statement is not None:
             return statement
@@ -416,17 +327,17 @@ class _Reader:
                 return self._speaker_from(subject, ":", earlier, _CONFIDENCE_ADJACENT)
         root = tail[-1].sent.root if tail else None
         if root is not None:
-            subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS and c.i >= tail[0].i), None)
+            subject = next((c for c in root.children if c.dep_ in SUBJECT_DEPS and c.i >= tail[0].i), None)
             if subject is not None:
                 return self._speaker_from(subject, ":", earlier, _CONFIDENCE_DESCRIPTION)
         return None
 
-    def _in_sentence(self, pre: Span | None, span: QuoteSpan, earlier: list) -> _Speaker | None:
+    def _in_sentence(self, pre: Span | None, span: QuoteSpan, earlier: _Earlier) -> _Speaker | None:
         """A reporting verb earlier in the sentence whose clause holds the quotation."""
         if pre is None:
             return None
         tokens = [t for t in pre if not t.is_space]
-        cues = [t for t in tokens if _is_cue(t, _EXTENDED_CUES) and not _negated(t)]
+        cues = [t for t in tokens if is_cue(t, EXTENDED_CUES) and not negated(t)]
         if not cues:
             return None
         first_inside = self.doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
@@ -440,17 +351,19 @@ class _Reader:
                 return found
         return None
 
-    def _statement(self, pre: Span | None, post: Span | None, span: QuoteSpan, earlier: list) -> _Speaker | None:
+    def _statement(self, pre: Span | None, earlier: _Earlier) -> _Speaker | None:
         """The quotation given as the content of a named statement, proposal or declaration."""
         if pre is None:
             return None
         tokens = [t for t in pre if not t.is_space]
         return self._statement_in(tokens, earlier, look_back=True)
 
-    def _statement_in(self, tokens: list[Token], earlier: list, look_back: bool = False) -> _Speaker | None:
+    def _statement_in(
+        self, tokens: list[Token], earlier: _Earlier, look_back: bool = False
+    ) -> _Speaker | None:
         """Who made the statement named among ``tokens`` (rightmost statement noun first)."""
         for token in reversed(tokens):
-            if token.pos_ != "NOUN" or _lemma(token, _STATEMENT_NOUNS) is None:
+            if token.pos_ != "NOUN" or lemma_in(token, _STATEMENT_NOUNS) is None:
                 continue
             found = self._maker_of(token, earlier)
             if found is not None:
@@ -461,7 +374,7 @@ class _Reader:
                     return found
         return None
 
-    def _maker_of(self, noun: Token, earlier: list) -> _Speaker | None:
+    def _maker_of(self, noun: Token, earlier: _Earlier) -> _Speaker | None:
         """The owner of a statement noun: "his report", "the statement by X", "X made proposals"."""
         for child in noun.children:
             if child.dep_ == "poss":
@@ -474,7 +387,9 @@ class _Reader:
             verb = noun.head
             subject = self._subject_of(verb) or self._named_before(verb)
             if subject is not None:
-                return self._speaker_from(subject, verb.text.lower(), earlier, _CONFIDENCE_STATEMENT, named_only=True)
+                return self._speaker_from(
+                    subject, verb.text.lower(), earlier, _CONFIDENCE_STATEMENT, named_only=True
+                )
         return None
 
     def _named_before(self, verb: Token) -> Token | None:
@@ -493,30 +408,29 @@ class _Reader:
                 return span.root
         return None
 
-    def _earlier_maker(self, noun: Token, earlier: list) -> _Speaker | None:
+    def _earlier_maker(self, noun: Token, earlier: _Earlier) -> _Speaker | None:
         """"One of four proposals was to "..."": who made the proposals, a few sentences back."""
-        lemma = _lemma(noun, _STATEMENT_NOUNS)
-        para_start, _ = self._paragraph(noun.idx)
+        lemma = lemma_in(noun, _STATEMENT_NOUNS)
         window_start = self._paragraph_start_back(noun.idx, 1)
         for token in reversed(self.doc[: noun.i]):
             if token.idx < window_start:
                 break
-            if _lemma(token, _STATEMENT_NOUNS) == lemma and not self._inside_quote(token.idx):
+            if lemma_in(token, _STATEMENT_NOUNS) == lemma and not self._inside_quote(token.idx):
                 found = self._maker_of(token, earlier)
                 if found is not None:
                     return found
         return None
 
-    def _statement_after(self, tokens: list[Token], earlier: list) -> _Speaker | None:
+    def _statement_after(self, tokens: list[Token], earlier: _Earlier) -> _Speaker | None:
         """'"...," is the assessment of X' after the quotation."""
         for position, token in enumerate(tokens[:8]):
-            if token.pos_ == "NOUN" and _lemma(token, _STATEMENT_NOUNS) is not None:
+            if token.pos_ == "NOUN" and lemma_in(token, _STATEMENT_NOUNS) is not None:
                 rest = tokens[position + 1 :]
                 if rest and rest[0].lower_ in ("of", "by", "from"):
                     return self._speaker_after(rest[1:], token.text.lower(), earlier, _CONFIDENCE_SENTENCE)
         return None
 
-    def _continued(self, span: QuoteSpan, earlier: list) -> _Speaker | None:
+    def _continued(self, span: QuoteSpan, earlier: _Earlier) -> _Speaker | None:
         """The speaker of the latest quotation or reported speech before this one, if recent."""
         window_start = self._paragraph_start_back(span.start, 1)
         latest: tuple[int, _Speaker] | None = None
@@ -535,13 +449,13 @@ class _Reader:
         speaker = latest[1]
         return _Speaker(speaker.name, None, min(speaker.confidence, _CONFIDENCE_CONTINUED), speaker.label)
 
-    def _latest_reported(self, start: int, end: int, earlier: list) -> tuple[int, _Speaker] | None:
+    def _latest_reported(self, start: int, end: int, earlier: _Earlier) -> tuple[int, _Speaker] | None:
         """The last sentence of reported speech ("She said new mothers...") in [start, end)."""
         window = self.doc.char_span(start, end, alignment_mode="contract")
         if window is None:
             return None
         for token in reversed(window):
-            if self._inside_quote(token.idx) or not _is_cue(token, _CORE_CUES) or _negated(token):
+            if self._inside_quote(token.idx) or not is_cue(token, EXTENDED_CUES) or negated(token):
                 continue
             subject = self._subject_of(token)
             if subject is None or self._inside_quote(subject.idx):
@@ -553,7 +467,9 @@ class _Reader:
 
     # -- from a cue or a subject to a named speaker --
 
-    def _speaker_of_cue(self, cue: Token, context: list[Token], earlier: list, confidence: float) -> _Speaker | None:
+    def _speaker_of_cue(
+        self, cue: Token, context: list[Token], earlier: _Earlier, confidence: float
+    ) -> _Speaker | None:
         """The speaker of a reporting verb: its subject (or passive agent) in the parse."""
         for child in cue.children:
             if child.dep_ == "agent":
@@ -569,7 +485,9 @@ class _Reader:
             return None
         return self._speaker_from(subject, cue.lower_, earlier, confidence)
 
-    def _speaker_after(self, tokens: list[Token], cue: str, earlier: list, confidence: float) -> _Speaker | None:
+    def _speaker_after(
+        self, tokens: list[Token], cue: str, earlier: _Earlier, confidence: float = _CONFIDENCE_ADJACENT
+    ) -> _Speaker | None:
         """The speaker named right after a cue ("said Mr Smith, the director")."""
         phrase: list[Token] = []
         for token in tokens:
@@ -578,28 +496,31 @@ class _Reader:
             if token.pos_ in ("VERB",) and phrase:
                 break
             phrase.append(token)
+        # the head names the speaker: "said Nottingham City Councillor Brian Parbutt",
+        # "says the Waterford man" (a description, not the place)
+        head = _first_nominal(phrase)
+        if head is not None:
+            found = self._speaker_from(head, cue, earlier, confidence)
+            if found is not None:
+                return found
         named = [self.mention_of_token[t.i] for t in phrase if t.i in self.mention_of_token]
-        people = [m for m in named if m.label in _PERSON_LABELS]
-        if people:
-            return _Speaker(people[0].name, cue, confidence, people[0].label)
-        if named:
-            return _Speaker(named[0].name, cue, confidence, named[0].label)
-        subject = _first_nominal(phrase)
-        if subject is None:
-            return None
-        return self._speaker_from(subject, cue, earlier, confidence)
+        people = [m for m in named if m.label in _PERSON_LABELS] or named
+        return _Speaker(people[0].name, cue, confidence, people[0].label) if people else None
 
     def _subject_of(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through participles and conjoined verbs."""
         current = verb
         for _ in range(4):
-            subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+            subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
             if subjects:
                 # the nearest: a heading glued on by the parser may bring a second "subject"
                 before = [c for c in subjects if c.i < current.i]
                 return before[-1] if before else subjects[0]
-            if current.dep_ in ("conj", "advcl", "xcomp", "pcomp", "acl", "ccomp") and current.head is not current:
-                if current.dep_ == "ccomp" and current.tag_ in _FINITE_TAGS:
+            if current.dep_ == "acl" and current.head.pos_ in ("PROPN", "NOUN", "PRON"):
+                return current.head  # "Writer Neil Coppendale, from West Sussex, asked:"
+            climbable = ("conj", "advcl", "xcomp", "pcomp", "ccomp")
+            if current.dep_ in climbable and current.head is not current:
+                if current.dep_ == "ccomp" and current.tag_ in ("VBD", "VBZ", "VBP", "MD"):
                     return None
                 current = current.head
                 continue
@@ -610,7 +531,7 @@ class _Reader:
         return None
 
     def _speaker_from(
-        self, subject: Token, cue: str | None, earlier: list, confidence: float, named_only: bool = False
+        self, subject: Token, cue: str | None, earlier: _Earlier, confidence: float, named_only: bool = False
     ) -> _Speaker | None:
         """A named speaker for a subject token: its mention, apposition, owner, or referent."""
         mention = self.mention_of_token.get(subject.i)
@@ -622,12 +543,10 @@ class _Reader:
         if mention is not None:
             return _Speaker(mention.name, cue, confidence, mention.label)
         for child in subject.children:
-            if child.dep_ == "appos":
-                found = self.mention_of_token.get(child.i) or next(
-                    (self.mention_of_token[t.i] for t in child.subtree if t.i in self.mention_of_token), None
-                )
-                if found is not None and found.label in _PERSON_LABELS | _BODY_LABELS:
-                    return _Speaker(found.name, cue, confidence, found.label)
+            # "The Shadow Secretary, Theresa May, said": the apposition is the name itself
+            found = self.mention_of_token.get(child.i) if child.dep_ == "appos" else None
+            if found is not None and found.label in _PERSON_LABELS | _BODY_LABELS:
+                return _Speaker(found.name, cue, confidence, found.label)
         lower = subject.lower_
         if lower in _PRONOUNS:
             resolved = self._resolve(subject.idx, _PRONOUNS[lower], earlier)
@@ -635,12 +554,17 @@ class _Reader:
                 return None
             return _Speaker(resolved.name, cue, min(confidence, _CONFIDENCE_PRONOUN), resolved.label)
         if subject.pos_ == "NOUN" or (subject.pos_ == "PROPN" and subject.text.islower()):
-            owners = [c for c in subject.children if c.dep_ in ("poss", "compound")]
-            if _lemma(subject, _STATEMENT_NOUNS) is not None:
-                for owner in owners:
-                    found = self._speaker_from(owner, cue, earlier, confidence)
-                    if found is not None:
-                        return found
+            if lemma_in(subject, _STATEMENT_NOUNS) is not None:
+                # "his report said", "the Kok report said", "the letter from the Home Office says"
+                for owner in subject.children:
+                    if owner.dep_ in ("poss", "compound"):
+                        found = self._speaker_from(owner, cue, earlier, confidence)
+                        if found is not None:
+                            return found
+                if named_only:
+                    return None
+                found = self._maker_of(subject, earlier)
+                return found if found is None or cue is None else replace(found, cue=cue)
             if named_only:
                 return None
             return self._described(subject, cue, earlier)
@@ -650,23 +574,31 @@ class _Reader:
                 return None
             return _Speaker(resolved.name, cue, _CONFIDENCE_DESCRIPTION, resolved.label)
         if subject.pos_ == "PROPN":
-            name = _proper_phrase(subject)
+            people = [
+                self.mention_of_token[t.i]
+                for t in subject.subtree
+                if t.i in self.mention_of_token and self.mention_of_token[t.i].label in _PERSON_LABELS
+            ]
+            if people:
+                return _Speaker(people[-1].name, cue, confidence, "PERSON")
+            name = _name_after_titles(subject) or _proper_phrase(subject)
             if name:
                 return _Speaker(name, cue, confidence, "")
         return None
 
-    def _described(self, head: Token, cue: str | None, earlier: list) -> _Speaker | None:
+    def _described(self, head: Token, cue: str | None, earlier: _Earlier) -> _Speaker | None:
         """'the firm', 'the 28-year-old', 'the Arsenal boss': the entity a description points to."""
         determiners = [c for c in head.children if c.dep_ in ("det", "poss")]
         if not determiners or determiners[0].lower_ not in ("the", "this", "that"):
             return None
-        noun = _lemma(head, _UNNAMED_PEOPLE | _ORG_NOUNS) or head.lower_
-        if noun in _UNNAMED_PEOPLE:
-            return None
+        noun = lemma_in(head, _UNNAMED_ROLES | _ORG_NOUNS) or head.lower_
+        if noun in _UNNAMED_ROLES:
+            return None  # "the spokesman said": a role the article does not name
         if noun in _ORG_NOUNS:
             resolved = self._resolve(head.idx, "body", earlier)
         else:
-            resolved = self._titled_person(noun, head.idx) or self._resolve(head.idx, _noun_gender(noun), earlier)
+            resolved = self._titled_person(noun, head.idx)
+            resolved = resolved or self._resolve(head.idx, _noun_gender(noun), earlier)
         if resolved is None:
             return None
         return _Speaker(resolved.name, cue, _CONFIDENCE_DESCRIPTION, resolved.label)
@@ -684,7 +616,7 @@ class _Reader:
                 best = mention
         return None if best is None else _Speaker(best.name, None, _CONFIDENCE_DESCRIPTION, best.label)
 
-    def _resolve(self, position: int, kind: str, earlier: list) -> _Speaker | None:
+    def _resolve(self, position: int, kind: str, earlier: _Earlier) -> _Speaker | None:
         """The entity a pronoun or description at ``position`` refers to, reading backwards.
 
         Sentence by sentence: a fitting speaker of a quotation, else a fitting main-clause
@@ -694,7 +626,7 @@ class _Reader:
         search with no name.
         """
         window_start = self._paragraph_start_back(position, _SALIENCE_PARAGRAPHS - 1)
-        sentences = [s for s in self.doc.sents if s.start_char < position and s.end_char > window_start]
+        sentences = [s for s in self._sentences() if s.start_char < position and s.end_char > window_start]
         chained = False
         for sentence in reversed(sentences):
             limit = min(sentence.end_char, position)
@@ -712,7 +644,8 @@ class _Reader:
                 if subject.lower_ in _PRONOUNS and _PRONOUNS[subject.lower_] == kind:
                     linked = True
                     break
-                if _lemma(subject, _UNNAMED_PEOPLE) is not None and kind in ("male", "female", "person") and not chained:
+                unnamed = lemma_in(subject, _UNNAMED_PEOPLE) is not None
+                if unnamed and kind in ("male", "female", "person") and not chained:
                     return None
             if linked:
                 chained = True
@@ -747,15 +680,31 @@ class _Reader:
             return label in ("ORG", "NORP")
         return label in _BODY_LABELS and label != "GPE"
 
+    def _sentences(self) -> list[Span]:
+        """The text's sentences by punctuation, not by the parser (which splits at odd places
+        around quotation marks); a boundary inside quotation marks is not one."""
+        if self._sentence_cache is None:
+            found: list[Span] = []
+            for start, end in self.paragraphs:
+                starts = sentence_starts(self.text, start, end)
+                bounds = [start] + [b for b in starts if not self._inside_span(b)]
+                for begin, finish in zip(bounds, bounds[1:] + [end]):
+                    span = self.doc.char_span(begin, finish, alignment_mode="contract")
+                    if span is not None and len(span):
+                        found.append(span)
+            self._sentence_cache = found
+        return self._sentence_cache
+
     def _main_subjects(self, sentence: Span, limit: int) -> list[Token]:
-        """Subjects of the sentence's root and reporting verbs, outside quotations, nearest first."""
-        verbs = [sentence.root]
-        verbs += [t for t in sentence.root.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")]
-        verbs += [t for t in sentence if _is_cue(t, _CORE_CUES) and not self._inside_quote(t.idx)]
+        """Subjects of the sentence's roots and reporting verbs, outside quotations, nearest first."""
+        roots = [t for t in sentence if t.head.i == t.i or not sentence.start <= t.head.i < sentence.end]
+        verbs = list(roots)
+        verbs += [t for r in roots for t in r.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")]
+        verbs += [t for t in sentence if is_cue(t, CORE_CUES) and not self._inside_quote(t.idx)]
         found: list[Token] = []
         for verb in verbs:
             for child in verb.children:
-                if child.dep_ in _SUBJECT_DEPS and child.idx < limit and not self._inside_quote(child.idx):
+                if child.dep_ in SUBJECT_DEPS and child.idx < limit and not self._inside_quote(child.idx):
                     if child not in found:
                         found.append(child)
         return sorted(found, key=lambda t: -t.i)
@@ -773,7 +722,7 @@ class _Reader:
             if root is None:
                 continue
             inside = any(
-                other is not mention and id(other) in heads and heads[id(other)] in root.ancestors
+                other is not mention and id(other) in heads and _governed_by(root, heads[id(other)])
                 for other in mentions
             )
             if not inside:
@@ -781,23 +730,18 @@ class _Reader:
         return kept
 
     def _most_prominent(self, mentions: list[EntityMention], sentence: Span) -> EntityMention | None:
-        """The one entity closest to the sentence's root in the parse, if one is closest."""
-        if len({m.key for m in mentions}) == 1:
-            return mentions[-1]
-        depths: dict[str, int] = {}
+        """The entity a reader takes as the sentence's topic: a subject, else the first named.
+
+        English puts the subject first; the parse of a long sentence is less reliable than
+        that order, so the parse only promotes a mention it reads as a subject.
+        """
+        if not mentions:
+            return None
         for mention in mentions:
             span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None:
-                continue
-            depth = sum(1 for _ in span.root.ancestors)
-            depths[mention.key] = min(depth, depths.get(mention.key, depth))
-        if not depths:
-            return None
-        best = min(depths.values())
-        keys = [key for key, depth in depths.items() if depth == best]
-        if len(keys) != 1:
-            return None
-        return next(m for m in reversed(mentions) if m.key == keys[0])
+            if span is not None and span.root.dep_ in SUBJECT_DEPS:
+                return mention
+        return mentions[0]
 
     def _mentions_between(self, start: int, end: int) -> list[EntityMention]:
         return [m for m in self.mentions if start <= m.start < end]
@@ -814,7 +758,8 @@ class _Reader:
             if mention.label not in _PERSON_LABELS and mention.label != "NORP":
                 continue
             key = entity_key(mention.name)
-            words = self.text[max(0, mention.start - 25) : mention.start].lower().replace(",", " ").split()[-2:]
+            before = re.split(r"[.!?;:\n\"“”]", self.text[max(0, mention.start - 25) : mention.start])[-1]
+            words = before.lower().replace(",", " ").split()[-1:]
             words += mention.text.lower().replace(".", "").split()[:1]
             for word in words:
                 if word in _MALE_WORDS:
@@ -822,12 +767,12 @@ class _Reader:
                 elif word in _FEMALE_WORDS:
                     decided.setdefault(key, "female")
             span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None:
+            if span is None or span.root.dep_ not in SUBJECT_DEPS:
                 continue
             for token in span.sent:
-                if token.i < span.end:
+                if token.i < span.end or self._inside_span(token.idx):
                     continue
-                gender = _PRONOUNS.get(token.lower_)
+                gender = _PRONOUNS.get(token.lower_) if token.lower_ in ("he", "his", "she") else None
                 if gender in ("male", "female"):
                     votes[key] = votes.get(key, 0) + (1 if gender == "male" else -1)
                     break
@@ -861,80 +806,22 @@ class _Reader:
 # --- token helpers ---------------------------------------------------------------------------
 
 
-def _is_cue(token: Token, lemmas: frozenset[str]) -> bool:
-    """A reporting verb: by lemma when tagged as a verb, or by its inflected form."""
-    lemma = _lemma(token, lemmas | {"point"})
-    if token.pos_ in ("VERB", "AUX") and lemma is not None:
-        return lemma != "point" or any(c.lower_ == "out" for c in token.children)
-    return _is_cue_form(token) and token.pos_ in ("NOUN", "PROPN") and _followed_by_speech(token)
-
-
-def _lemma(token: Token, words: frozenset[str]) -> str | None:
-    """The member of ``words`` that ``token`` is a form of, if any.
-
-    Uses spaCy's lemma when the pipeline has a lemmatizer, else undoes the regular English
-    endings (and the few irregular reporting verbs), so quotes work with or without one.
-    """
-    lemma = token.lemma_.lower()
-    if lemma and lemma != token.lower_:
-        return lemma if lemma in words else None
-    word = token.lower_
-    candidates = [word, _IRREGULAR.get(word, "")]
-    for ending, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
-                                ("ed", "e"), ("ing", ""), ("ing", "e"), ("d", "")):  # fmt: skip
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            base = word[: -len(ending)] + replacement
-            candidates += [base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else ""]
-    return next((c for c in candidates if c and c in words), None)
-
-
-def _is_cue_form(token: Token) -> bool:
-    return token.lower_ in _CUE_FORMS
-
-
-def _followed_by_speech(token: Token) -> bool:
-    """"notes that", "notes:", "said," - a cue form the tagger took for a noun."""
-    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return following is not None and (following.lower_ in ("that", ":", ",") or following.text in '"“')
-
-
-def _negated(token: Token) -> bool:
-    return any(c.dep_ == "neg" for c in token.children)
-
-
-def _is_clause(inner: Span) -> bool:
-    """A sentence or a clause: a finite verb with a subject of its own, or a question."""
-    for token in inner:
-        if token.tag_ in _FINITE_TAGS or (token.tag_ == "VB" and token.i == inner.start):
-            if token.tag_ == "VB" and token.i == inner.start:
-                # an imperative: "Keep it blogged."
-                words = [t for t in inner if _WORD.search(t.text)]
-                return len(words) >= 2 and token.text[:1].isupper() and inner.text.rstrip()[-1:] in ".!"
-            if any(c.dep_ in _SUBJECT_DEPS | {"expl"} and c.i >= inner.start for c in token.children):
-                return True
-            if any(t.dep_ in _SUBJECT_DEPS for t in inner if t.head == token):
-                return True
-    return inner.text.rstrip().endswith("?") and len(inner) >= 3
-
-
-def _title_cased(words: list[Token]) -> bool:
-    """Every content word capitalised, as in the title of a work ("Free Mojtaba and Arash Day")."""
-    content = [w for w in words if not w.is_stop or w.i == words[0].i]
-    if len(content) < 2:
-        return False
-    return all(w.text[:1].isupper() for w in content)
+def _unnamed(cue: str) -> _Speaker:
+    """A quotation attributed by a reporting verb to someone the text does not name."""
+    return _Speaker("", cue, _CONFIDENCE_UNNAMED, "")
 
 
 def _first_nominal(tokens: list[Token]) -> Token | None:
     """The head of the first noun phrase or pronoun among ``tokens``."""
     for token in tokens:
-        if _is_cue_form(token):
+        if is_cue_form(token):
             continue
         if token.pos_ == "PRON" and token.lower_ in _PRONOUNS:
             return token
         if token.pos_ in ("PROPN", "NOUN"):
             head = token
-            while head.head.i != head.i and head.head in tokens and head.dep_ in ("compound", "amod", "nmod", "flat"):
+            modifiers = ("compound", "amod", "nmod", "flat")
+            while head.head.i != head.i and head.head in tokens and head.dep_ in modifiers:
                 head = head.head
             return head
     return None
@@ -945,7 +832,7 @@ def _clause_tail(tokens: list[Token]) -> list[Token]:
     for index in range(len(tokens) - 1, -1, -1):
         if tokens[index].text in (",", ";", "(") and index < len(tokens) - 1:
             rest = tokens[index + 1 :]
-            if any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in rest):
+            if rest[0].pos_ != "ADP" and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in rest):
                 return rest
     return tokens
 
@@ -975,12 +862,43 @@ def _proper_phrase(head: Token) -> str:
     return strip_title(name)
 
 
+def _name_after_titles(head: Token) -> str:
+    """A person's name at the end of a run of proper nouns that starts with their office.
+
+    "Nottingham City Councillor Brian Parbutt" -> "Brian Parbutt", when the model found no
+    name there; "" when the run holds no title word.
+    """
+    run = [head]
+    while run[0].i > 0:
+        left = head.doc[run[0].i - 1]
+        if left.pos_ != "PROPN" or left.head.i not in {t.i for t in run}:
+            break
+        run.insert(0, left)
+    titles = [index for index, token in enumerate(run) if is_title_word(token.text)]
+    if not titles or titles[-1] == len(run) - 1 or titles[-1] == 0:
+        return ""
+    return " ".join(t.text for t in run[titles[-1] + 1 :])
+
+
+def _governed_by(token: Token, governor: Token) -> bool:
+    """True when ``token`` sits in an apposition or a prepositional phrase of ``governor``."""
+    current, crossed = token, False
+    while current.head.i != current.i:
+        crossed = crossed or current.dep_ in ("appos", "prep", "pobj", "relcl", "acl")
+        current = current.head
+        if current.i == governor.i:
+            return crossed
+    return False
+
+
 def _demonym_description(subject: Token, mention: EntityMention) -> bool:
     """"the ex-Wallaby", "the Dutchman": a singular nationality standing for a person."""
-    if mention.label != "NORP" or mention.text.endswith("s"):
+    if mention.label != "NORP" or subject.tag_ in ("NNPS", "NNS"):
         return False
     before = subject.doc[max(0, subject.i - 3) : subject.i]
-    return any(t.lower_ in ("the", "ex") for t in before)
+    return any(t.lower_ in ("the", "ex") for t in before) or any(
+        c.dep_ == "det" and c.lower_ == "the" for c in subject.children
+    )
 
 
 def _demonym_token(subject: Token) -> bool:

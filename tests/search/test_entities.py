@@ -187,7 +187,7 @@ def test_dangling_dash_brackets_and_punctuation_go(nlp) -> None:  # type: ignore
         assert text[mention.start : mention.end] == expected
 
 
-def test_lone_punctuation_and_numbers_as_names_are_dropped(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_punctuation_and_numbers_are_no_names(nlp) -> None:  # type: ignore[no-untyped-def]
     assert clean_mentions(_with_span(nlp, "He said - then left.", "-", "ORG")) == []
     assert clean_mentions(_with_span(nlp, "She ran 7:39.89 indoors.", "7:39.89", "GPE")) == []
     assert clean_mentions(_with_span(nlp, "The AI boom goes on.", "AI", "GPE")) == []

@@ -86,6 +86,11 @@ def test_alias_labels_fix_what_the_model_often_gets_wrong() -> None:
         ("Lee Jae-myung", "Lee Jae-myung"),
         ("President", "President"),
         ("Prime Minister", "Prime Minister"),
+        ("Secretary of State", "Secretary of State"),
+        ("South Korean President Yoon Suk Yeol", "Yoon Suk Yeol"),
+        ("US Secretary of State Antony Blinken", "Antony Blinken"),
+        ("Christian Slater", "Christian Slater"),
+        ("Mary Queen", "Mary Queen"),
     ],
 )
 def test_strip_title(titled: str, bare: str) -> None:

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.message import Message
@@ -34,18 +35,23 @@ def copy_corpus(target: Path) -> Path:
     return target
 
 
+M = TypeVar("M", bound=Message)
+
+
 class RecordingApp(DocscopeApp):
     """The app, remembering every message posted to it (by workers or bubbling from panes)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, library: Library, config: Config, debounce: float = 0) -> None:
+        super().__init__(library, config=config, debounce=debounce)
         self.posted: list[Message] = []
+        """Every message posted to the app, oldest first."""
 
     def post_message(self, message: Message) -> bool:
         self.posted.append(message)
         return super().post_message(message)
 
-    def messages(self, kind: type[Message]) -> list[Message]:
+    def messages(self, kind: type[M]) -> list[M]:
+        """The messages of one kind posted so far, oldest first."""
         return [message for message in self.posted if isinstance(message, kind)]
 
 

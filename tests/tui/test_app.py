@@ -6,12 +6,13 @@ debounce of 0; tests wait for workers and for the message queue, never for the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, TabbedContent
-from textual.worker import Worker, WorkerState
 
 from search import Library
 from search.library import entity_query
@@ -29,7 +30,7 @@ from tui.results import ResultList
 from tui.search_box import SearchBox
 
 
-async def settle(app: RecordingApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app: RecordingApp, pilot: Pilot[None]) -> None:
     """Let messages and workers run until nothing is left to do."""
     for _ in range(4):
         await pilot.pause()
@@ -37,7 +38,18 @@ async def settle(app: RecordingApp, pilot) -> None:  # type: ignore[no-untyped-d
     await pilot.pause()
 
 
-async def search_for(app: RecordingApp, pilot, query: str) -> None:  # type: ignore[no-untyped-def]
+async def settle_until(
+    app: RecordingApp, pilot: Pilot[None], condition: Callable[[], bool], rounds: int = 30
+) -> bool:
+    """Settle repeatedly until ``condition()`` holds: background jobs chain into new ones."""
+    for _ in range(rounds):
+        await settle(app, pilot)
+        if condition():
+            return True
+    return bool(condition())
+
+
+async def search_for(app: RecordingApp, pilot: Pilot[None], query: str) -> None:
     app.query_one(SearchBox).focus_input()
     await pilot.press(*query)
     await settle(app, pilot)
@@ -63,7 +75,7 @@ async def test_typing_a_query_shows_ranked_hits(app: RecordingApp) -> None:
         await settle(app, pilot)
         await search_for(app, pilot, "harbour")
         done = app.messages(msg.SearchDone)
-        assert done and done[-1].result.query == "harbour"  # type: ignore[attr-defined]
+        assert done and done[-1].result.query == "harbour"
         hits = app.query_one(ResultList).hits
         assert [hit.document for hit in hits][:2] == ["harbour_strike.txt", "city_council.txt"]
         assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
@@ -101,9 +113,9 @@ async def test_the_sort_key_cycles_the_document_list(app: RecordingApp) -> None:
         app.query_one(ResultList).focus()
         await pilot.press("o")
         await settle(app, pilot)
-        assert app.messages(ResultList.SortChanged)[-1].sort == "words"  # type: ignore[attr-defined]
+        assert app.messages(ResultList.SortChanged)[-1].sort == "words"
         words = [info.words for info in app.query_one(ResultList).documents]
-        assert app.sort == "words" and len(words) == 4
+        assert app.explorer.sort == "words" and len(words) == 4
         assert "by words" in str(app.query_one("#search-status", Label).content)
 
 
@@ -121,7 +133,7 @@ async def test_enter_opens_the_reader_and_n_moves_between_hits(app: RecordingApp
         reader = app.query_one(Reader)
         assert app.focused is reader
         loaded = app.messages(msg.DocumentLoaded)[-1]
-        assert loaded.document.id == "harbour_strike.txt"  # type: ignore[attr-defined]
+        assert loaded.document.id == "harbour_strike.txt"
         assert reader.document is not None and reader.document.id == "harbour_strike.txt"
         assert len(reader.hits) == 4
         assert all(reader.document.text[s:e].lower() == "harbour" for s, e in reader.hits)
@@ -132,7 +144,7 @@ async def test_enter_opens_the_reader_and_n_moves_between_hits(app: RecordingApp
         await pilot.press("N", "N")
         assert reader.current_hit == 3
         changes = app.messages(Reader.HitChanged)
-        assert [c.index for c in changes[-3:]] == [1, 0, 3]  # type: ignore[attr-defined]
+        assert [c.index for c in changes[-3:]] == [1, 0, 3]
 
 
 async def test_clicking_a_result_opens_it(app: RecordingApp) -> None:
@@ -160,7 +172,7 @@ async def test_escape_backs_out_reader_results_search(app: RecordingApp) -> None
 async def test_a_document_containing_markup_shows_it_literally(app: RecordingApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.open_document("markup_notes.txt")
+        app.explorer.open_document("markup_notes.txt")
         await settle(app, pilot)
         shown = " ".join(str(block.content) for block in app.query(ReaderBlock))
         assert "[bold]not bold[/]" in shown
@@ -193,8 +205,8 @@ async def test_entities_follow_the_scope_the_pane_asks_for(app: RecordingApp) ->
         pane.post_message(EntitiesPane.ScopeChanged(pane, "corpus"))
         await settle(app, pilot)
         loaded = app.messages(msg.EntitiesLoaded)
-        corpus = [m for m in loaded if m.scope == "corpus"]  # type: ignore[attr-defined]
-        assert corpus and any(e.name == "Maria Lopez" for e in corpus[-1].entities)  # type: ignore[attr-defined]
+        corpus = [m for m in loaded if m.scope == "corpus"]
+        assert corpus and any(e.name == "Maria Lopez" for e in corpus[-1].entities)
         assert any(e.name == "Maria Lopez" for e in pane.entities)
 
 
@@ -233,14 +245,14 @@ async def test_mentions_step_the_reader_through_an_entity(
 async def test_a_term_shows_its_dispersion_in_the_open_document(app: RecordingApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.open_document("harbour_strike.txt")
+        app.explorer.open_document("harbour_strike.txt")
         await settle(app, pilot)
         pane = app.query_one(StatsPane)
         pane.post_message(StatsPane.TermSelected(pane, "harbour"))
         await settle(app, pilot)
         loaded = app.messages(msg.DispersionLoaded)[-1]
-        assert loaded.term == "harbour"  # type: ignore[attr-defined]
-        positions = loaded.positions  # type: ignore[attr-defined]
+        assert loaded.term == "harbour"
+        positions = loaded.positions
         assert len(positions) == 4 and all(0 <= p < 1 for p in positions)
         assert list(positions) == sorted(positions)
 
@@ -337,11 +349,12 @@ async def test_a_new_corpus_indexes_in_the_background(tmp_path: Path) -> None:
     app = RecordingApp(library, config=Config(), debounce=0)
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.query_one(SearchBox)  # the screen is up before anything is indexed
-        await settle(app, pilot)
-        assert app.messages(msg.IndexDone)[0].report.indexed  # type: ignore[attr-defined]
+        assert await settle_until(app, pilot, lambda: bool(app.messages(msg.AnalysisDone)))
+        assert app.messages(msg.IndexDone)[0].report.indexed
+        assert app.messages(msg.JobProgress)
         assert len(app.query_one(ResultList).documents) == 4
-        assert app.messages(msg.AnalysisDone)
         assert not app.query_one("#job-status").display
+        assert any(e.name == "Maria Lopez" for e in app.explorer.top_entities)
 
 
 class BrokenLibrary(Library):
@@ -349,15 +362,15 @@ class BrokenLibrary(Library):
         raise RuntimeError("disk on fire")
 
 
-async def test_a_failing_worker_is_a_notification_not_a_crash(built_index) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_worker_is_a_notification_not_a_crash(
+    built_index: tuple[Path, Path],
+) -> None:
     library = BrokenLibrary.open(*built_index)
     app = RecordingApp(library, config=Config(), debounce=0)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(app, pilot)
         await search_for(app, pilot, "harbour")
         assert app.is_running
-        failures = [m for m in app.messages(Worker.StateChanged) if m.state == WorkerState.ERROR]  # type: ignore[attr-defined]
-        assert failures and failures[-1].worker.group == "search"  # type: ignore[attr-defined]
         assert "disk on fire" in str(app.query_one("#search-status", Label).content)
         assert "disk&#160;on&#160;fire" in app.export_screenshot()  # the notification
 
@@ -374,7 +387,9 @@ async def test_quitting_sets_the_cancel_event(app: RecordingApp) -> None:
 # --- config and launch -----------------------------------------------------------------------
 
 
-def test_config_reads_keymap_theme_and_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_reads_keymap_theme_and_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DOCSCOPE_CONFIG_DIR", str(tmp_path))
     (tmp_path / "config.toml").write_text(
         'theme = "nord"\nmodel = "en_core_web_sm"\n[keymap]\n"app.quit" = "ctrl+q"\n'

@@ -38,7 +38,10 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def then(*steps: Callable[[Pilot[None]], Awaitable[None]]) -> Callable[[Pilot[None]], Awaitable[None]]:
+Step = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def then(*steps: Step) -> Step:
     """A ``run_before`` that settles, runs each step, and settles after each."""
 
     async def run(pilot: Pilot[None]) -> None:

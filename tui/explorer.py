@@ -1,0 +1,423 @@
+"""The explorer screen: the panes, and the routing of data between them and the Library.
+
+Attributes down, messages up: panes report with nested messages, the screen runs the slow work
+on thread workers (``tui/workers.py``) and hands each answer to the pane that shows it through
+its ``show_*`` method. No pane knows another, and nothing here reads a pane's insides.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from search import Library
+from search.library import entity_query
+from search.records import DocumentInfo, Entity
+from tui import messages as msg
+from tui import workers as jobs
+from tui.panes.entities import EntitiesPane
+from tui.panes.quotes import QuotesPane
+from tui.panes.statistics import StatsPane
+from tui.reader import Reader
+from tui.results import ResultList
+from tui.search_box import SearchBox
+from tui.status import JobStatus
+
+RERUN_EVERY = 0.5
+"""While indexing, re-run the current query on a commit at most this often (seconds)."""
+PANES_EVERY = 2.0
+"""While analysing, refresh the side panes on a commit at most this often (seconds)."""
+TABS: dict[str, str] = {"entities": "entities-tab", "quotes": "quotes-tab", "stats": "stats-tab"}
+"""Side pane id to its tab id."""
+
+
+def corpus_root(library: Library) -> Path:
+    """The folder document paths are shown relative to."""
+    return library.corpus if library.corpus.is_dir() else library.corpus.parent
+
+
+class ExplorerScreen(Screen[None]):
+    """Search box on top; results, reader and side panes below; progress and keys at the foot."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    """Below 110 columns the side panes fold away (``p``, ``e``, ``u``, ``s`` bring them back)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="app.focus_search", tooltip="Type a query"),
+        Binding("escape", "back", "Back", show=False, id="app.back",
+                tooltip="Back out: reader, then results, then the search box"),
+        Binding("e", "show_tab('entities')", "Entities", show=False, id="app.entities",
+                tooltip="People, organisations and places"),
+        Binding("u", "show_tab('quotes')", "Quotes", show=False, id="app.quotes",
+                tooltip="Quotes and who said them"),
+        Binding("s", "show_tab('stats')", "Statistics", show=False, id="app.statistics",
+                tooltip="Figures for the corpus and the open document"),
+        Binding("p", "toggle_side", "Side panes", show=False, id="app.toggle_side",
+                tooltip="Show or hide the entities, quotes and statistics panes"),
+    ]  # fmt: skip
+    """Keys that give way to a focused input: typing "s" in the search box types an s."""
+
+    def __init__(self, library: Library, cancel: threading.Event, debounce: float = 0.15) -> None:
+        super().__init__()
+        self.library = library
+        """The corpus and its index: the only way to the data."""
+        self.cancel = cancel
+        """Set on exit: indexing and analysis stop at their next check."""
+        self.debounce = debounce
+        """Seconds of quiet typing before a search (tests use 0)."""
+        self.jobs = jobs.JobRunner(self, library)
+        """Runs the slow work on threads and posts the answers here."""
+        self.catalog: list[DocumentInfo] = []
+        """Every indexed document, for the command palette."""
+        self.top_entities: list[Entity] = []
+        """The corpus's most mentioned entities, for the command palette."""
+        self.current_query = ""
+        """The query the results show."""
+        self.sort = "title"
+        """The order of the document list."""
+        self.result_ids: list[str] = []
+        """Documents in the results list (every document for the empty query)."""
+        self.open_id: str | None = None
+        """The document in the reader."""
+        self.entity_scope = "document"
+        """What the entities pane shows: "document", "results" or "corpus"."""
+        self.analysing = False
+        """Analysis is running: panes say their figures are partial."""
+        self._relay = jobs.ProgressRelay(self)
+        self._last_rerun = 0.0
+        self._last_panes = 0.0
+        self._mention_step: tuple[str, int] = ("", -1)
+        self._started = False
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(self.debounce, id="search-box")
+        with Horizontal(id="main"):
+            yield ResultList(id="results")
+            yield Reader(corpus_root(self.library), id="reader")
+            with TabbedContent(id="side"):
+                with TabPane("Entities", id="entities-tab"):
+                    yield EntitiesPane(scope=self.entity_scope, id="entities")
+                with TabPane("Quotes", id="quotes-tab"):
+                    yield QuotesPane(id="quotes")
+                with TabPane("Stats", id="stats-tab"):
+                    yield StatsPane(id="stats")
+        yield JobStatus(id="job-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchBox).focus_input()
+        self._search()  # the document list first: background work starts once it is up
+
+    @property
+    def panes(self) -> list[Widget]:
+        """The panes whose keys the help lists."""
+        return [
+            self.query_one(SearchBox),
+            self.query_one(ResultList),
+            self.query_one(Reader),
+            self.query_one(EntitiesPane),
+            self.query_one(QuotesPane),
+            self.query_one(StatsPane),
+        ]
+
+    # --- background work ---------------------------------------------------------------------
+
+    def _start_background_once(self) -> None:
+        """After the first list is on screen: update the index, then fill the side panes."""
+        if not self._started:
+            self._started = True
+            self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
+        self.jobs.run("index", jobs.index_job, self._relay, self.cancel)
+        self._refresh_panes()
+
+    def rebuild_index(self) -> None:
+        """Index new and changed documents, then analyse them (the palette's "Index: rebuild")."""
+        if self.jobs.busy("index", "analyse"):
+            self.notify("Already indexing", timeout=3)
+            return
+        self.jobs.run("index", jobs.index_job, self._relay, self.cancel)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors land: a notification, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        if worker.group in ("index", "analyse"):
+            self.analysing = False
+            self.query_one(JobStatus).finish()
+            self._refresh_panes()
+        elif worker.group == "search":
+            self.query_one(SearchBox).show_error(f"search failed: {worker.error}")
+            self._start_background_once()
+        self.notify(
+            f"{worker.name}: {worker.error}",
+            title="Something went wrong",
+            severity="error",
+            markup=False,
+        )
+
+    @on(msg.JobProgress)
+    def _job_progress(self, event: msg.JobProgress) -> None:
+        progress = self._relay.take()
+        if progress is None:
+            return
+        self.query_one(JobStatus).show_progress(progress)
+        if progress.stage == "analyse" and not self.analysing:
+            self.analysing = True
+            self._refresh_panes()  # so the panes say their figures are still coming
+
+    @on(msg.JobCommitted)
+    def _job_committed(self, event: msg.JobCommitted) -> None:
+        """A batch landed: search what is indexed so far; fill the panes as analysis goes."""
+        now = time.monotonic()
+        if event.stage == "index" and now - self._last_rerun >= RERUN_EVERY:
+            self._last_rerun = now
+            self._search()
+        elif event.stage == "analyse" and now - self._last_panes >= PANES_EVERY:
+            self._last_panes = now
+            self._refresh_panes()
+
+    @on(msg.IndexDone)
+    def _index_done(self, event: msg.IndexDone) -> None:
+        self.query_one(JobStatus).finish()
+        report = event.report
+        if report is not None:
+            self._search()
+            self._refresh_panes()
+            if report.skipped:
+                self.notify(
+                    f"Skipped {len(report.skipped)} files (see 'docscope index')",
+                    severity="warning",
+                    markup=False,
+                )
+        if not self.cancel.is_set():
+            self.jobs.run("analyse", jobs.analyse_job, self._relay, self.cancel)
+
+    @on(msg.AnalysisDone)
+    def _analysis_done(self, event: msg.AnalysisDone) -> None:
+        self.query_one(JobStatus).finish()
+        if event.report is not None or self.analysing:
+            self.analysing = False
+            self._refresh_panes()
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def _search(self) -> None:
+        self.jobs.run("search", jobs.search_job, self.current_query, self.sort)
+
+    @on(SearchBox.QueryChanged)
+    def _query_changed(self, event: SearchBox.QueryChanged) -> None:
+        self.current_query = event.query
+        self._search()
+        if self.open_id is not None:
+            self.jobs.run("hits", jobs.hits_job, self.open_id, event.query)
+
+    @on(SearchBox.Submitted)
+    def _query_submitted(self, event: SearchBox.Submitted) -> None:
+        self.query_one(ResultList).focus()
+
+    @on(msg.SearchDone)
+    def _search_done(self, event: msg.SearchDone) -> None:
+        self._start_background_once()
+        if event.result.query != self.current_query:
+            return
+        self.query_one(ResultList).show_hits(event.result)
+        self.query_one(SearchBox).show_result(event.result)
+        self._results_changed([hit.document for hit in event.result.hits])
+
+    @on(msg.ListingDone)
+    def _listing_done(self, event: msg.ListingDone) -> None:
+        self._start_background_once()
+        self.catalog = list(event.documents)
+        if self.current_query.strip():
+            return
+        self.query_one(ResultList).show_documents(event.documents, event.sort)
+        self.query_one(SearchBox).show_listing(len(event.documents), event.sort)
+        self._results_changed([info.id for info in event.documents])
+
+    @on(msg.SearchFailed)
+    def _search_failed(self, event: msg.SearchFailed) -> None:
+        if event.query == self.current_query:
+            self.query_one(SearchBox).show_error(event.error)
+
+    def _results_changed(self, ids: list[str]) -> None:
+        if ids == self.result_ids:
+            return
+        self.result_ids = ids
+        if self.entity_scope == "results":
+            self._load_entities()
+        self._load_quotes()
+
+    @on(ResultList.SortChanged)
+    def _sort_changed(self, event: ResultList.SortChanged) -> None:
+        self.sort = event.sort
+        self._search()
+
+    def filter_by_entity(self, entity: Entity) -> None:
+        """Search for the documents that mention ``entity`` (its field query)."""
+        self.query_one(SearchBox).set_query(entity_query(entity))
+        self.query_one(ResultList).focus()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @on(ResultList.Opened)
+    def _result_opened(self, event: ResultList.Opened) -> None:
+        self.open_document(event.document)
+
+    def open_document(self, doc_id: str, target: tuple[int, int] | None = None) -> None:
+        """Load ``doc_id`` into the reader (at ``target``, or its first hit) and focus it."""
+        reader = self.query_one(Reader)
+        if doc_id == self.open_id and target is not None and reader.document is not None:
+            reader.show_span(*target)
+        else:
+            self.open_id = doc_id
+            self.jobs.run("document", jobs.document_job, doc_id, self.current_query, target)
+            self.jobs.run("document-stats", jobs.document_stats_job, doc_id)
+            if self.entity_scope == "document":
+                self._load_entities()
+        reader.focus()
+
+    @on(msg.DocumentLoaded)
+    async def _document_loaded(self, event: msg.DocumentLoaded) -> None:
+        if event.document.id != self.open_id:
+            return
+        hits = event.spans if event.query == self.current_query else ()
+        reader = self.query_one(Reader)
+        await reader.show_document(event.document, hits, event.mentions, event.target)
+
+    @on(msg.HitsLoaded)
+    def _hits_loaded(self, event: msg.HitsLoaded) -> None:
+        if event.document == self.open_id and event.query == self.current_query:
+            self.query_one(Reader).show_hits(event.spans)
+
+    @on(msg.MentionsLoaded)
+    def _mentions_loaded(self, event: msg.MentionsLoaded) -> None:
+        if event.document == self.open_id:
+            self.query_one(Reader).show_mentions(event.mentions)
+
+    # --- side panes --------------------------------------------------------------------------
+
+    def _scope_documents(self, scope: str) -> Collection[str] | None:
+        if scope == "corpus":
+            return None
+        if scope == "document":
+            return [] if self.open_id is None else [self.open_id]
+        return list(self.result_ids)
+
+    def _load_entities(self) -> None:
+        scope = self.entity_scope
+        self.jobs.run("entities", jobs.entities_job, scope, self._scope_documents(scope))
+
+    def _load_quotes(self) -> None:
+        documents = None if not self.current_query.strip() else list(self.result_ids)
+        self.jobs.run("quotes", jobs.quotes_job, documents)
+
+    def _refresh_panes(self) -> None:
+        """Reload every side pane (analysis moved on)."""
+        self._load_entities()
+        self._load_quotes()
+        self.jobs.run("top-entities", jobs.entities_job, "palette", None)
+        self.jobs.run("corpus-stats", jobs.corpus_stats_job)
+        if self.open_id is not None:
+            self.jobs.run("mentions", jobs.mentions_job, self.open_id)
+            self.jobs.run("document-stats", jobs.document_stats_job, self.open_id)
+
+    @on(msg.EntitiesLoaded)
+    def _entities_loaded(self, event: msg.EntitiesLoaded) -> None:
+        if event.scope == "palette":
+            self.top_entities = list(event.entities[:20])
+        elif event.scope == self.entity_scope:
+            pane = self.query_one(EntitiesPane)
+            pane.show_entities(event.entities, event.scope, analysing=self.analysing)
+
+    @on(msg.QuotesLoaded)
+    def _quotes_loaded(self, event: msg.QuotesLoaded) -> None:
+        self.query_one(QuotesPane).show_quotes(event.quotes, analysing=self.analysing)
+
+    @on(msg.CorpusStatsLoaded)
+    def _corpus_stats_loaded(self, event: msg.CorpusStatsLoaded) -> None:
+        self.query_one(StatsPane).show_corpus(event.stats)
+
+    @on(msg.DocumentStatsLoaded)
+    def _document_stats_loaded(self, event: msg.DocumentStatsLoaded) -> None:
+        if event.stats is None or event.stats.document == self.open_id:
+            self.query_one(StatsPane).show_document(event.stats)
+
+    @on(msg.DispersionLoaded)
+    def _dispersion_loaded(self, event: msg.DispersionLoaded) -> None:
+        self.query_one(StatsPane).show_dispersion(event.term, event.positions)
+
+    @on(EntitiesPane.Selected)
+    def _entity_selected(self, event: EntitiesPane.Selected) -> None:
+        self.filter_by_entity(event.entity)
+
+    @on(EntitiesPane.MentionsRequested)
+    def _mentions_requested(self, event: EntitiesPane.MentionsRequested) -> None:
+        step = jobs.next_mention(event.entity, self.open_id, self._mention_step)
+        if step is None:
+            return
+        mention, index, total = step
+        self._mention_step = (event.entity.name, index)
+        self.notify(f"{event.entity.name}: {index + 1} of {total}", timeout=2, markup=False)
+        self.open_document(mention.document, (mention.start, mention.end))
+
+    @on(EntitiesPane.ScopeChanged)
+    def _scope_changed(self, event: EntitiesPane.ScopeChanged) -> None:
+        self.entity_scope = event.scope
+        self._load_entities()
+
+    @on(QuotesPane.Selected)
+    def _quote_selected(self, event: QuotesPane.Selected) -> None:
+        self.open_document(event.quote.document, (event.quote.start, event.quote.end))
+
+    @on(StatsPane.TermSelected)
+    def _term_selected(self, event: StatsPane.TermSelected) -> None:
+        document = self.query_one(Reader).document
+        if document is None:
+            self.notify("Open a document to see where the term falls", timeout=3)
+            return
+        self.jobs.run(
+            "dispersion", jobs.dispersion_job, document.id, event.term, len(document.text)
+        )
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.query_one(SearchBox).focus_input()
+
+    def action_back(self) -> None:
+        """Back out one level: side pane or reader to results, results to the search box."""
+        if self.focused is None:
+            self.action_focus_search()
+        elif self.query_one("#side").has_focus_within or self.query_one(Reader).has_focus:
+            self.remove_class("-side-shown")
+            self.query_one(ResultList).focus()
+        elif self.query_one(ResultList).has_focus:
+            self.action_focus_search()
+
+    def action_show_tab(self, pane: str) -> None:
+        """Show a side pane (entities, quotes, stats) and move to it."""
+        self.remove_class("-side-hidden")
+        if self.has_class("-narrow"):
+            self.add_class("-side-shown")
+        self.query_one(TabbedContent).active = TABS[pane]
+        self.call_after_refresh(self.query_one(f"#{pane}").focus)
+
+    def action_toggle_side(self) -> None:
+        """Show or hide the side panes (they start hidden on narrow screens)."""
+        self.toggle_class("-side-shown" if self.has_class("-narrow") else "-side-hidden")
