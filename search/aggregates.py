@@ -13,10 +13,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
+from search import vocabulary
 from search.analysis.names import display_name, entity_key, strip_title
 from search.catalog import Catalog, CatalogDocument
 from search.records import DocumentStats, Entity, Mention, Quote, TermCount
+from search.stopwords import stop_words
 
 READING_WORDS_PER_MINUTE = 238
 """Average silent reading speed of adults for non-fiction (Brysbaert, 2019)."""
@@ -186,24 +189,32 @@ def stored_figures(catalog: Catalog, ids: Iterable[str] | None = None) -> dict[s
 
 
 def document_frequencies(reader: IndexReader) -> dict[str, int]:
-    """Documents per unstemmed word: the idf side of distinctive terms."""
+    """Documents per stem: the idf side of distinctive terms."""
     return {
         (term.decode("utf-8") if isinstance(term, bytes) else term): info.doc_frequency()
-        for term, info in reader.iter_field("words")
+        for term, info in reader.iter_field(vocabulary.FIELD)
     }
+
+
+def _is_term(word: str) -> bool:
+    """A word worth showing in term statistics: letters, three or more, not a stop word."""
+    return len(word) > 2 and TERM_PATTERN.fullmatch(word) is not None and word not in stop_words()
 
 
 def distinctive_terms(
     text: str, frequencies: dict[str, int], documents: int, count: int = DISTINCTIVE_TERMS
 ) -> tuple[str, ...]:
-    """Terms frequent here and rare elsewhere (tf-idf over the unstemmed ``words`` field)."""
-    counts = Counter(
-        word for word in (w.lower() for w in TERM_PATTERN.findall(text)) if word in frequencies
-    )
+    """Words frequent here and rare elsewhere: tf-idf by stem ("tariff" and "tariffs" count
+    together), each shown in the form this text uses most."""
+    counts: Counter[str] = Counter()
+    forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for stem, form in vocabulary.stems_and_forms(text):
+        if stem in frequencies and _is_term(form):
+            counts[stem] += 1
+            forms[stem][form] += 1
     scored = [
-        (tf * math.log((1 + documents) / (1 + frequencies[word])), word)
-        for word, tf in counts.items()
-        if len(word) > 2
+        (tf * math.log((1 + documents) / (1 + frequencies[stem])), forms[stem].most_common(1)[0][0])
+        for stem, tf in counts.items()
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return tuple(word for score, word in scored[:count] if score > 0)
@@ -232,12 +243,19 @@ def document_stats(
     )
 
 
-def top_terms(reader: IndexReader, number: int) -> tuple[TermCount, ...]:
-    """The most frequent words of the corpus, stop words and bare numbers out."""
+def top_terms(searcher: Searcher, number: int) -> tuple[TermCount, ...]:
+    """The most frequent words of the corpus (by stem, shown as the corpus mostly writes them),
+    stop words and bare numbers out."""
+    reader = searcher.reader()
+    candidates = [
+        (frequency, term.decode("utf-8") if isinstance(term, bytes) else term)
+        for frequency, term in reader.most_frequent_terms(vocabulary.FIELD, number=number * 6)
+    ]
+    forms = vocabulary.display_forms(searcher, [stem for _frequency, stem in candidates])
     found: list[TermCount] = []
-    for frequency, term in reader.most_frequent_terms("words", number=number * 3):
-        word = term.decode("utf-8") if isinstance(term, bytes) else term
-        if TERM_PATTERN.fullmatch(word) and len(word) > 2:
+    for frequency, stem in candidates:
+        word = forms[stem]
+        if _is_term(word):
             found.append(TermCount(word, int(frequency)))
         if len(found) == number:
             break

@@ -21,6 +21,7 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from search.catalog import Catalog, CatalogDocument
+from search.codec import LeanCodec
 from search.loading import SourceFile, iter_sources, read_failed, read_source
 from search.recovery import file_of, stray_documents
 from search.records import IndexReport, Progress, Skipped, SourceDocument
@@ -29,8 +30,8 @@ BATCH_DOCUMENTS = 2000
 """Commit after this many written documents..."""
 BATCH_SECONDS = 10.0
 """...or after this long, so a first search sees documents soon."""
-WRITER_LIMIT_MB = 256
-"""Whoosh's in-memory buffer before it spills a segment to disk."""
+WRITER_LIMIT_MB = 128
+"""Whoosh's in-memory buffer of postings before it spills a sorted run to disk."""
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another writer (another docscope on the same corpus) to finish."""
 
@@ -41,7 +42,6 @@ def whoosh_fields(document: SourceDocument) -> dict[str, object]:
         "id": document.id,
         "title": document.title,
         "body": document.text,
-        "words": document.text,
         "path": document.path,
         "size": document.size,
         "modified": document.modified if document.modified is not None else 0.0,
@@ -55,8 +55,19 @@ def count_words(text: str) -> int:
 
 
 def open_writer(index: Index) -> SegmentWriter:
-    """One single-process writer: never Whoosh's multi-process writer, which forks."""
-    return index.writer(limitmb=WRITER_LIMIT_MB, procs=1, timeout=LOCK_TIMEOUT, delay=0.25)
+    """One single-process writer: never Whoosh's multi-process writer, which forks.
+
+    Segments are written as separate files, not one compound file: a searcher opens those in
+    place, where Whoosh copies each part of a compound file into memory on every open.
+    """
+    return index.writer(
+        limitmb=WRITER_LIMIT_MB,
+        procs=1,
+        timeout=LOCK_TIMEOUT,
+        delay=0.25,
+        codec=LeanCodec(),
+        compound=False,
+    )
 
 
 @dataclass
@@ -100,19 +111,26 @@ class Refresh:
         self.bytes_indexed = 0
         self._strays: dict[str, set[str]] = {}
         """Whoosh documents the catalog does not list, by the changed file they came from."""
+        self._digests: dict[str, dict[str, str]] = {}
+        """What the catalog holds, by file: document id -> digest (read once, not per file)."""
 
     def run(self) -> IndexReport:
         started = time.monotonic()
         sources = self._scan()
         self._check_corpus()
         known = self.catalog.files()
+        self._digests = self._digests_by_file()
         changed = [s for s in sources if known.get(s.rel) != (s.size, s.mtime_ns)]
         changed_rels = {s.rel for s in changed}
         present = {s.rel for s in sources}
         unreadable = tuple(f"{skipped.path.rstrip('/')}/" for skipped in self.skipped)
-        gone_files = [
-            rel for rel in known if rel not in present and not rel.startswith(unreadable)
-        ]
+        # A file whose documents were recorded but not its row (a refresh killed between
+        # the two catalog writes) is known too, or its documents would outlive it.
+        gone_files = sorted(
+            rel
+            for rel in known.keys() | self._digests.keys()
+            if rel not in present and not rel.startswith(unreadable)
+        )
         self.unchanged = self._count_documents_of(
             [rel for rel in known if rel in present and rel not in changed_rels]
         )
@@ -159,9 +177,14 @@ class Refresh:
                 self._strays.setdefault(rel, set()).add(doc_id)
         return stale
 
+    def _digests_by_file(self) -> dict[str, dict[str, str]]:
+        by_file: dict[str, dict[str, str]] = {}
+        for file, doc_id, digest in self.catalog.query("SELECT file, id, digest FROM documents"):
+            by_file.setdefault(file, {})[doc_id] = digest
+        return by_file
+
     def _count_documents_of(self, rels: list[str]) -> int:
-        wanted = set(rels)
-        return sum(1 for doc in self.catalog.documents() if doc.file in wanted)
+        return sum(len(self._digests.get(rel, ())) for rel in rels)
 
     def _write(self, changed: list[SourceFile], gone_files: list[str], stale: list[str]) -> bool:
         """Write every change; returns True when cancelled part-way (what was done is kept)."""
@@ -173,7 +196,7 @@ class Refresh:
                 writer.delete_by_term("id", doc_id)
                 batch.removed.append(doc_id)
             for rel in gone_files:
-                for doc_id in self.catalog.digests_of_file(rel):
+                for doc_id in self._digests.get(rel, {}):
                     writer.delete_by_term("id", doc_id)
                     batch.removed.append(doc_id)
             for number, source in enumerate(changed, start=1):
@@ -196,7 +219,7 @@ class Refresh:
     def _write_file(self, writer: SegmentWriter, batch: _Batch, source: SourceFile) -> None:
         previous: Mapping[str, str] = {
             **dict.fromkeys(self._strays.get(source.rel, ()), ""),
-            **self.catalog.digests_of_file(source.rel),
+            **self._digests.get(source.rel, {}),
         }
         seen: set[str] = set()
         for item in read_source(source):

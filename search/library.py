@@ -25,6 +25,9 @@ from search.indexing import Refresh
 from search.loading import SourceFile, bundled_seeds, iter_sources
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
+from search.searchers import SearcherPool
+from search.vocabulary import FIELD as TERMS_FIELD
+from search.vocabulary import stems_and_forms
 from search.records import (
     AnalysisReport,
     CorpusStats,
@@ -74,6 +77,7 @@ class Library:
         self._index = self._open_index()
         self._catalog = Catalog(index_dir / "catalog.sqlite3")
         self._parser = make_parser(self._index)
+        self._searchers = SearcherPool(self._index)
         self._write_lock = threading.Lock()
 
     @classmethod
@@ -163,7 +167,7 @@ class Library:
 
     def search(self, query: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets. Raises ``QueryError`` on a malformed query."""
-        return run_search(self._index, self._parser, query, limit, self._resolve_entities)
+        return run_search(self._searchers, self._parser, query, limit, self._resolve_entities)
 
     def _resolve_entities(self, parsed: WhooshQuery) -> WhooshQuery:
         return resolve_entity_fields(parsed, self._catalog.documents_with_entity)
@@ -186,7 +190,7 @@ class Library:
     def document(self, doc_id: str) -> Document:
         """The whole cleaned document. Raises ``KeyError`` for an unknown id."""
         row = self._catalog.document(doc_id)
-        with self._index.searcher() as searcher:
+        with self._searchers.searcher() as searcher:
             stored = searcher.document(id=doc_id)
         if row is None or stored is None:
             raise KeyError(doc_id)
@@ -209,7 +213,7 @@ class Library:
         except QueryError:
             return []
         text = self.document(doc_id).text
-        with self._index.searcher() as searcher:
+        with self._searchers.searcher() as searcher:
             words, keys = query_words(parsed, searcher.reader())
         spans = set(word_spans(self._index, text, words))
         if keys:
@@ -251,11 +255,11 @@ class Library:
         if row is None:
             raise KeyError(doc_id)
         text = self.document(doc_id).text
-        with self._index.searcher() as searcher:
+        with self._searchers.searcher() as searcher:
             reader = searcher.reader()
             frequencies = {
-                word: reader.doc_frequency("words", word)
-                for word in {w.lower() for w in aggregates.TERM_PATTERN.findall(text)}
+                stem: reader.doc_frequency(TERMS_FIELD, stem)
+                for stem in {stem for stem, _form in stems_and_forms(text)}
             }
             total = reader.doc_count()
         terms = aggregates.distinctive_terms(
@@ -270,9 +274,9 @@ class Library:
         rows = self._catalog.documents()
         figures = aggregates.stored_figures(self._catalog)
         per_doc: list[DocumentStats] = []
-        with self._index.searcher() as searcher:
+        with self._searchers.searcher() as searcher:
             reader = searcher.reader()
-            terms = aggregates.top_terms(reader, top)
+            terms = aggregates.top_terms(searcher, top)
             frequencies = aggregates.document_frequencies(reader)
             vocabulary = len(frequencies)
             if per_document:

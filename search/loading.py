@@ -139,15 +139,20 @@ def _walk(
     """Yield the entries of ``folder`` sorted by name, descending into sub-folders in place.
 
     ``ancestors`` detects a link back up the tree (a loop); ``seen`` a folder reached twice
-    through links, whose files would otherwise be indexed under two ids.
+    through links, whose files would otherwise be indexed under two ids. The descent keeps its
+    own stack of open folders, not Python's: a tree a thousand folders deep is legal.
     """
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        yield Skipped(prefix.rstrip("/") or ".", f"folder cannot be read ({_why(error)})")
+    listing = _listing(folder, prefix)
+    if isinstance(listing, Skipped):
+        yield listing
         return
-    for entry in entries:
+    stack = [(iter(listing), folder, prefix, ancestors)]
+    while stack:
+        entries, folder, prefix, ancestors = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         rel = prefix + entry.name
         path = folder / entry.name
         if entry.name.startswith("."):
@@ -173,9 +178,22 @@ def _walk(
                 yield Skipped(rel, "folder already read through another link")
             else:
                 seen.add(key)
-                yield from _walk(path, rel + "/", ancestors | {key}, seen)
+                listing = _listing(path, rel + "/")
+                if isinstance(listing, Skipped):
+                    yield listing
+                else:
+                    stack.append((iter(listing), path, rel + "/", ancestors | {key}))
             continue
         yield _source_or_skip(path, rel, info)
+
+
+def _listing(folder: Path, prefix: str) -> list[os.DirEntry[str]] | Skipped:
+    """The entries of ``folder`` sorted by name, or why it cannot be read."""
+    try:
+        with os.scandir(folder) as scan:
+            return sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        return Skipped(prefix.rstrip("/") or ".", f"folder cannot be read ({_why(error)})")
 
 
 def _source_or_skip(path: Path, rel: str, info: os.stat_result) -> SourceFile | Skipped:

@@ -9,68 +9,54 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from whoosh import qparser, query
-from whoosh.highlight import ContextFragmenter, Formatter, Fragment
 from whoosh.index import Index
 from whoosh.reading import IndexReader
-from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
+from search import vocabulary
 from search.errors import QueryError
 from search.records import Hit, SearchResult
 from search.schema import ENTITY_FIELDS
+from search.searchers import SearcherPool
+from search.snippets import snippet, stem_finder
 
 DEFAULT_FIELDS = ("title", "body")
 """Fields a bare term searches."""
 TEXT_FIELDS = frozenset({"title", "body"})
 """Fields whose matches show in the document text as words."""
-SNIPPET_CHARS = 220
 SUGGEST_BELOW = 3
 """Offer "did you mean" when a query finds fewer documents than this."""
 _WORD = re.compile(r"(?<![\w:*?~\"'])([A-Za-z][A-Za-z'’-]{2,})(?![\w:*?~])")
-_BREAK = re.compile(r"[ \t]*\n\s*")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
-class _SpanFormatter(Formatter):
-    """Turns Whoosh fragments into plain text plus the spans that matched."""
+def matched_stems(parsed: query.Query) -> set[str]:
+    """Stems of the text terms a document matching ``parsed`` can contain: every leaf on a
+    text field except those under ``NOT`` (wildcards and fuzzy terms already expanded by
+    ``parse_query``)."""
+    stems: set[str] = set()
 
-    between = " … "
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                walk(child)
+            return
+        if node.field() not in TEXT_FIELDS:
+            return
+        for fieldname, value in node.terms(phrases=True):
+            if fieldname in TEXT_FIELDS:
+                stems.add(value.decode("utf-8") if isinstance(value, bytes) else str(value))
 
-    def format(  # type: ignore[override]
-        self, fragments: Sequence[Fragment], replace: bool = False
-    ) -> tuple[str, tuple[tuple[int, int], ...]]:
-        parts: list[str] = []
-        spans: list[tuple[int, int]] = []
-        length = 0
-        for number, fragment in enumerate(fragments):
-            if number:
-                parts.append(self.between)
-                length += len(self.between)
-            text = fragment.text
-            index = fragment.startchar
-            for token in sorted(fragment.matches, key=lambda t: (t.startchar, -t.endchar)):
-                if token.startchar is None or token.startchar < index:
-                    continue
-                before = _one_line(text[index : token.startchar])
-                matched = _one_line(text[token.startchar : token.endchar])
-                parts.append(before)
-                length += len(before)
-                spans.append((length, length + len(matched)))
-                parts.append(matched)
-                length += len(matched)
-                index = token.endchar
-            tail = _one_line(text[index : fragment.endchar])
-            parts.append(tail)
-            length += len(tail)
-        return "".join(parts), tuple(spans)
-
-
-def _one_line(text: str) -> str:
-    """Snippets are one line: a paragraph break becomes one space."""
-    return _BREAK.sub(" ", text)
+    walk(parsed)
+    return stems
 
 
 def make_parser(index: Index) -> qparser.QueryParser:
@@ -119,6 +105,7 @@ def parse_query(
         raise QueryError("unbalanced parenthesis: '(' without ')'")
     if deepest > MAX_NESTING:
         raise QueryError(f"parentheses nested too deeply ({deepest} levels; at most {MAX_NESTING})")
+    _check_fields(parser, stripped)
     try:
         parsed = parser.parse(stripped)
     except RecursionError:
@@ -142,6 +129,21 @@ def parse_query(
     return parsed
 
 
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):")
+_PHRASE = re.compile(r'"[^"]*"')
+
+
+def _check_fields(parser: qparser.QueryParser, text: str) -> None:
+    """Refuse ``size:10`` and the like: fields that are stored but not indexed cannot be
+    searched, and Whoosh's own complaint names an internal class."""
+    schema = parser.schema
+    names = set(schema.names())
+    for name in _FIELD_PREFIX.findall(_PHRASE.sub(" ", text)):
+        if name in names and not schema[name].indexed:
+            searchable = ", ".join(n for n in schema.names() if schema[n].indexed and n != "id")
+            raise QueryError(f"the field '{name}' cannot be searched (fields: {searchable})")
+
+
 def _expand(parsed: query.Query, reader: IndexReader) -> query.Query:
     """Replace every wildcard, fuzzy term, range and bare ``*`` on a text field by the words
     it stands for, refusing the query when they are too many (see ``MAX_EXPANDED_TERMS``)."""
@@ -156,6 +158,9 @@ def _expand(parsed: query.Query, reader: IndexReader) -> query.Query:
             return node  # entity fields are answered from the catalog; Every() is cheap
         if isinstance(node, query.Every):
             words = reader.lexicon(fieldname) if fieldname in reader.indexed_field_names() else ()
+        elif isinstance(node, query.FuzzyTerm) and node.maxdist == 1:
+            # The same words as Whoosh's automaton finds, by looking up candidates: 4x faster.
+            words = vocabulary.terms_one_edit_away(reader, fieldname, node.text, node.prefixlength)
         else:
             words = node._btexts(reader)
         found: list[bytes | str] = []
@@ -204,18 +209,8 @@ def _error_line(error: BaseException) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _snippet(hit: WhooshHit, fallback: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    try:
-        result = hit.highlights("body", top=2)
-    except KeyError:
-        result = ("", ())
-    if isinstance(result, tuple) and result[0]:
-        return result
-    return _one_line(fallback[:SNIPPET_CHARS]).strip(), ()
-
-
 def run_search(
-    index: Index,
+    searchers: SearcherPool,
     parser: qparser.QueryParser,
     text: str,
     limit: int,
@@ -226,31 +221,29 @@ def run_search(
     ``resolve`` rewrites the parsed query before it runs (entity fields become document sets).
     """
     started = time.perf_counter()
-    with index.searcher() as searcher:
+    with searchers.searcher() as searcher:
         parsed = resolve(parse_query(parser, text, searcher.reader()))
         try:
-            results = searcher.search(parsed, limit=max(1, limit), terms=True)
+            results = searcher.search(parsed, limit=max(1, limit))
+            total = len(results)  # exact: a second, unscored pass when ranking skipped blocks
         except Exception as error:  # e.g. a phrase on a field without positions
             raise QueryError(f"cannot run query: {_error_line(error)}") from None
-        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.formatter = _SpanFormatter()
+        find = stem_finder(matched_stems(parsed))
         hits = []
         for whoosh_hit in results:
-            body = whoosh_hit.get("body", "")
-            snippet, spans = _snippet(whoosh_hit, body)
+            stored = whoosh_hit.fields()
+            body = stored.get("body", "")
+            passage, marks = snippet(body, find(body) if find else [])
             hits.append(
                 Hit(
-                    document=whoosh_hit["id"],
-                    title=whoosh_hit.get("title", ""),
+                    document=stored["id"],
+                    title=stored.get("title", ""),
                     score=round(float(whoosh_hit.score or 0.0), 4),
-                    snippet=snippet,
-                    highlights=spans,
+                    snippet=passage,
+                    highlights=marks,
                 )
             )
-        total = len(results)
-        suggestion = None
-        if total < SUGGEST_BELOW:
-            suggestion = suggest(searcher, text)
+        suggestion = suggest(searcher, text) if total < SUGGEST_BELOW else None
     return SearchResult(
         query=text,
         hits=tuple(hits),
@@ -263,10 +256,10 @@ def run_search(
 def suggest(searcher: Searcher, text: str) -> str | None:
     """A corrected query when some of its plain words are unknown to the corpus.
 
-    Corrections come from the unstemmed ``words`` field, so they are real words.
+    A correction is a real word one edit away whose stem the corpus uses most
+    (``vocabulary.correction``).
     """
     reader = searcher.reader()
-    corrector = searcher.corrector("words")
     changed = False
 
     def replace(match: re.Match[str]) -> str:
@@ -274,14 +267,14 @@ def suggest(searcher: Searcher, text: str) -> str | None:
         word = match.group(1)
         if word in _OPERATORS:
             return word
-        lowered = word.lower()
-        if reader.doc_frequency("words", lowered) > 0:
+        stem = vocabulary.stem_of(word)
+        if not stem or reader.doc_frequency(vocabulary.FIELD, stem) > 0:
             return word
-        options = corrector.suggest(lowered, limit=1, maxdist=2)
-        if not options or options[0] == lowered:
+        better = vocabulary.correction(searcher, word)
+        if better is None or better == word.lower():
             return word
         changed = True
-        return options[0]
+        return better
 
     corrected = _WORD.sub(replace, text)
     return corrected if changed and corrected != text else None

@@ -93,11 +93,12 @@ def index_problem(index_dir: Path) -> str | None:
     whoosh_dir = index_dir / WHOOSH_DIR
     catalog = index_dir / CATALOG_FILE
     version_file = index_dir / VERSION_FILE
-    has_files = whoosh_dir.exists() or catalog.exists()
     try:
         version = version_file.read_text(encoding="utf-8", errors="replace").strip()
     except FileNotFoundError:
-        return "the index has no version file (an older docscope made it)" if has_files else None
+        if _has_toc(whoosh_dir) or catalog.exists():
+            return "the index has no version file (an older docscope made it, or was stopped making it)"
+        return None
     except OSError as error:
         return f"the index version cannot be read ({_why(error)})"
     if version != str(SCHEMA_VERSION):

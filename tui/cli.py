@@ -99,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_command(options: argparse.Namespace) -> int:
     library = Library.open(options.corpus, options.index_dir, options.model)
+    if library.notice:
+        cli_output.notice(library.notice)
     wants_analysis = options.command in ("entities", "quotes", "stats") or (
         options.command == "index" and not options.no_analysis
     )
@@ -123,12 +125,15 @@ def run_command(options: argparse.Namespace) -> int:
 
 
 def _analyse(library: Library, report: cli_output.ProgressReporter, processes: int | None):
-    from search.analysis.pipeline import ModelNotFound
+    from search.analysis.pipeline import AnalysisFailed, ModelNotFound
 
     try:
         return library.analyse(progress=report, processes=processes)
     except ModelNotFound as error:
         raise CorpusError(str(error)) from None
+    except AnalysisFailed as error:  # its message is a worker's traceback: say its last line
+        lines = str(error).strip().splitlines() or ["a worker process stopped"]
+        raise CorpusError(f"analysis failed: {lines[-1]}") from None
 
 
 if __name__ == "__main__":

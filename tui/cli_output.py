@@ -1,12 +1,15 @@
 """What the command line prints: Rich tables for people, exact JSON for scripts.
 
 Progress and errors go to stderr so that ``--json`` output on stdout is always exactly JSON.
-Document text is data: it is put into ``rich.text.Text`` objects, never into markup strings.
+Document text is data: it is put into ``rich.text.Text`` objects, never into markup strings,
+and passes through ``shown`` first: cleaning strips escape sequences from documents, but ids
+and paths come from file names, which may hold any character but ``/`` and NUL.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +28,8 @@ if TYPE_CHECKING:
     from search.library import Library
 
 stdout = Console(highlight=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+"""Soft wrap: an error stays on one line, however narrow the terminal, for scripts to read."""
 
 STAGE_NAMES = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
 
@@ -34,12 +38,47 @@ class ProgressReporter(Protocol):
     def __call__(self, progress: EngineProgress) -> None: ...
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0, DEL, C1) and bidi overrides: a terminal obeys them."""
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal would obey (C0 it escapes)."""
+
+
+def shown(text: str, keep: str = "") -> str:
+    """``text`` safe to print: each control character becomes one visible symbol (ESC shows as
+    ␛), so offsets into the text, like highlight spans, still hold. ``keep`` lists characters
+    to leave, such as a newline in a multi-line cell."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda match: match.group() if match.group() in keep else _symbol(match.group()), text)
+
+
+def _symbol(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's "control pictures": ␀ ␇ ␛ ...
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def plain(value: str, style: str = "", keep: str = "") -> Text:
+    """A table cell or line part from data: never markup, never raw control characters."""
+    return Text(shown(value, keep), style=style)
+
+
 def error(message: str) -> None:
-    stderr.print(Text.assemble(("docscope: ", "bold red"), message))
+    stderr.print(Text.assemble(("docscope: ", "bold red"), shown(message)))
+
+
+def notice(message: str) -> None:
+    """Something the user should know that did not stop the command (an index rebuilt)."""
+    stderr.print(Text.assemble(("docscope: ", "bold yellow"), shown(message)))
 
 
 def emit_json(value: object) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2))
+    """JSON on stdout. Control characters are escaped, as JSON allows, so that piping it to a
+    terminal is as safe as printing a table; decoding gives back the exact strings."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     sys.stdout.write("\n")
 
 
@@ -95,8 +134,8 @@ def print_index_summary(
             }
         )
         return
-    stdout.print(Text.assemble(("Corpus ", "bold"), str(library.corpus)))
-    stdout.print(Text.assemble(("Index  ", "bold"), str(library.index_dir)))
+    stdout.print(Text.assemble(("Corpus ", "bold"), shown(str(library.corpus))))
+    stdout.print(Text.assemble(("Index  ", "bold"), shown(str(library.index_dir))))
     rate = len(report.indexed) / report.elapsed if report.elapsed > 0 else 0.0
     stdout.print(
         f"Indexed {len(report.indexed):,} · unchanged {report.unchanged:,} · "
@@ -104,7 +143,9 @@ def print_index_summary(
         f"in {report.elapsed:.1f} s ({rate:,.0f} documents/s)"
     )
     for skipped in report.skipped[:50]:
-        stdout.print(Text.assemble("  skipped ", (skipped.path, "yellow"), f": {skipped.reason}"))
+        stdout.print(
+            Text.assemble("  skipped ", (shown(skipped.path), "yellow"), f": {shown(skipped.reason)}")
+        )
     if len(report.skipped) > 50:
         stdout.print(f"  ... and {len(report.skipped) - 50:,} more skipped")
     if analysis is not None:
@@ -132,13 +173,17 @@ def print_search(result: SearchResult, as_json: bool) -> None:
     table.add_column("Document", overflow="fold")
     table.add_column("Snippet")
     for hit in result.hits:
-        snippet = Text(hit.snippet)
+        snippet = plain(hit.snippet)
         for start, end in hit.highlights:
             snippet.stylize("bold reverse", start, end)
-        table.add_row(f"{hit.score:.2f}", Text.assemble((hit.title, "bold"), "\n", (hit.document, "dim")), snippet)
+        table.add_row(
+            f"{hit.score:.2f}",
+            Text.assemble((shown(hit.title), "bold"), "\n", (shown(hit.document), "dim")),
+            snippet,
+        )
     stdout.print(table)
     if result.suggestion:
-        stdout.print(Text.assemble("Did you mean: ", (result.suggestion, "bold")))
+        stdout.print(Text.assemble("Did you mean: ", (shown(result.suggestion), "bold")))
 
 
 def print_entities(entities: Sequence[Entity], as_json: bool) -> None:
@@ -165,11 +210,11 @@ def print_entities(entities: Sequence[Entity], as_json: bool) -> None:
     table.add_column("Also written")
     for entity in entities:
         table.add_row(
-            Text(entity.name, style="bold"),
-            entity.label,
+            plain(entity.name, style="bold"),
+            plain(entity.label),
             str(entity.count),
             str(len(entity.documents)),
-            Text(", ".join(entity.aliases[:4])),
+            plain(", ".join(entity.aliases[:4])),
         )
     stdout.print(table)
 
@@ -198,7 +243,10 @@ def print_quotes(library: Library, quotes: Sequence[Quote], as_json: bool) -> No
     table.add_column("Document", style="dim", overflow="fold", ratio=1)
     for quote in quotes:
         table.add_row(
-            Text(quote.speaker or "—"), Text(quote.cue or ""), Text(f"“{quote.text}”"), Text(quote.document)
+            plain(quote.speaker or "—"),
+            plain(quote.cue or ""),
+            plain(f"“{quote.text}”", keep="\n"),
+            plain(quote.document),
         )
     stdout.print(table)
 
@@ -246,17 +294,17 @@ def print_stats(stats: CorpusStats, as_json: bool) -> None:
     terms.add_column("Term")
     terms.add_column("Count", justify="right")
     for term in stats.top_terms[:20]:
-        terms.add_row(Text(term.term), f"{term.count:,}")
+        terms.add_row(plain(term.term), f"{term.count:,}")
     labels = Table(title="Entities by label")
     labels.add_column("Label")
     labels.add_column("Distinct", justify="right")
     for label, count in stats.entity_counts.items():
-        labels.add_row(label, f"{count:,}")
+        labels.add_row(plain(label), f"{count:,}")
     speakers = Table(title="Most quoted")
     speakers.add_column("Speaker")
     speakers.add_column("Quotes", justify="right")
     for speaker in stats.top_speakers:
-        speakers.add_row(Text(speaker.speaker), str(speaker.quotes))
+        speakers.add_row(plain(speaker.speaker), str(speaker.quotes))
     from rich.columns import Columns
 
     stdout.print(Columns([terms, labels, speakers]))
@@ -267,13 +315,13 @@ def print_stats(stats: CorpusStats, as_json: bool) -> None:
     documents.add_column("Distinctive terms")
     for d in stats.per_document[:200]:
         documents.add_row(
-            Text(d.title or d.document),
+            plain(d.title or d.document),
             f"{d.words:,}",
             f"{d.sentences:,}",
             f"{d.readability:.0f}",
             f"{d.grade_level:.1f}",
             f"{d.reading_time_minutes:.1f}",
-            Text(", ".join(d.distinctive_terms[:5])),
+            plain(", ".join(d.distinctive_terms[:5])),
         )
     stdout.print(documents)
     if len(stats.per_document) > 200:

@@ -41,7 +41,9 @@ class KeySection:
     """The keys of one widget (or of the whole app)."""
 
     title: str
+    """The widget, in words ("Reader", "Everywhere")."""
     lines: tuple[KeyLine, ...]
+    """Its keys, docscope's own (with ids) first."""
 
 
 def node_title(node: DOMNode) -> str:

@@ -207,6 +207,7 @@ class Reader(VerticalScroll):
         self.mentions = tuple(mentions)
         self.target = target
         self.current_hit = 0 if self.hits and target is None else None
+        self.border_title = Content(plain(document.title or document.id))
         title = self.query_one("#reader-title", Static)
         title.update(Content(plain(document.title)))
         title.display = not self._title_in_text  # else the text's own first line is the title

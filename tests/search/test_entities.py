@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,9 +13,16 @@ from search.analysis.pipeline import load_pipeline
 from search.analysis.results import EntityMention
 from tests.conftest import SEEDS
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+Seeds = dict[str, tuple[str, list[EntityMention]]]
+"""Seed number -> (cleaned text, mentions)."""
+
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     return load_pipeline()
 
 
@@ -29,7 +37,7 @@ def seed_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeds(nlp) -> dict[str, tuple[str, list[EntityMention]]]:  # type: ignore[no-untyped-def]
+def seeds(nlp: Language) -> Seeds:
     found = {}
     for path in sorted(SEEDS.glob("*.txt")):
         text = seed_text(path)
@@ -37,7 +45,7 @@ def seeds(nlp) -> dict[str, tuple[str, list[EntityMention]]]:  # type: ignore[no
     return found
 
 
-def mentions_of(nlp, text: str) -> list[EntityMention]:  # type: ignore[no-untyped-def]
+def mentions_of(nlp: Language, text: str) -> list[EntityMention]:
     return extract_mentions(nlp(text))
 
 
@@ -58,13 +66,13 @@ def assert_clean(text: str, mentions: list[EntityMention]) -> None:
 # --- the seeds -------------------------------------------------------------------------------
 
 
-def test_seed_mentions_are_clean(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_mentions_are_clean(seeds: Seeds) -> None:
     for text, mentions in seeds.values():
         assert mentions
         assert_clean(text, mentions)
 
 
-def test_seed_people_are_persons(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_people_are_persons(seeds: Seeds) -> None:
     people = {
         m.name for _, mentions in seeds.values() for m in mentions if m.label == "PERSON"
     }
@@ -73,7 +81,7 @@ def test_seed_people_are_persons(seeds) -> None:  # type: ignore[no-untyped-def]
     assert {"Yoon Suk-yeol", "Yoon Suk Yeol"} <= people
 
 
-def test_yoon_is_one_key_across_the_seeds(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_yoon_is_one_key_across_the_seeds(seeds: Seeds) -> None:
     keys = {
         seed: {m.key for m in mentions if m.name.startswith("Yoon")}
         for seed, (_, mentions) in seeds.items()
@@ -81,25 +89,25 @@ def test_yoon_is_one_key_across_the_seeds(seeds) -> None:  # type: ignore[no-unt
     assert keys["000"] == keys["004"] == {"yoonsukyeol"}
 
 
-def test_seed_short_names_join_the_full_name(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_short_names_join_the_full_name(seeds: Seeds) -> None:
     _, mentions = seeds["000"]
     names = {m.text: m.name for m in mentions if m.label == "PERSON"}
     assert names["Xi"] == "Xi Jinping"
     assert names["Lee"] == "Lee Jae-myung"
 
 
-def test_seed_amount_is_money(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_amount_is_money(seeds: Seeds) -> None:
     _, mentions = seeds["000"]
     assert by_text(mentions)["$328.08 billion"].label == "MONEY"
 
 
-def test_seed_heading_is_not_swallowed(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_heading_is_not_swallowed(seeds: Seeds) -> None:
     text, mentions = seeds["004"]
     heading = text.index("Economic Synergies and Trade Potentials")
     assert not [m for m in mentions if heading <= m.start < heading + 40 and m.label == "ORG"]
 
 
-def test_seed_aliases_share_a_name(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_seed_aliases_share_a_name(seeds: Seeds) -> None:
     _, mentions = seeds["000"]
     keyed = {m.text: (m.key, m.name) for m in mentions}
     assert keyed["ROK"] == keyed["South Korea"] == ("southkorea", "South Korea")
@@ -111,7 +119,7 @@ def test_seed_aliases_share_a_name(seeds) -> None:  # type: ignore[no-untyped-de
 # --- cleaning --------------------------------------------------------------------------------
 
 
-def test_articles_and_possessives_are_trimmed(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_articles_and_possessives_are_trimmed(nlp: Language) -> None:
     text = (
         "The United States's trade deficit widened, the US Commerce Department said. "
         "Officials in the U.S. and the UK disagreed with Alan Bennett's critics."
@@ -124,7 +132,7 @@ def test_articles_and_possessives_are_trimmed(nlp) -> None:  # type: ignore[no-u
     assert found["Alan Bennett"].label == "PERSON"
 
 
-def test_amounts_keep_currency_and_magnitude(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_amounts_keep_currency_and_magnitude(nlp: Language) -> None:
     text = (
         "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) "
         "for the three months to December, from $639m year-earlier."
@@ -134,7 +142,7 @@ def test_amounts_keep_currency_and_magnitude(nlp) -> None:  # type: ignore[no-un
         assert found[amount].label == "MONEY"
 
 
-def test_missed_korean_name_is_found(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_missed_korean_name_is_found(nlp: Language) -> None:
     text = (
         "Under the Yoon Suk-yeol administration, South Korea drew closer to the US. "
         "A Hong Kong-based analyst disagreed."
@@ -144,7 +152,7 @@ def test_missed_korean_name_is_found(nlp) -> None:  # type: ignore[no-untyped-de
     assert not [m for m in found.values() if m.label == "PERSON" and "Kong" in m.text]
 
 
-def _with_span(nlp, text: str, surface: str, label: str):  # type: ignore[no-untyped-def]
+def _with_span(nlp: Language, text: str, surface: str, label: str) -> Doc:
     """A tokenised doc whose only entity is ``surface``: what the model sometimes gives."""
     doc = nlp.make_doc(text)
     start = text.index(surface)
@@ -152,7 +160,7 @@ def _with_span(nlp, text: str, surface: str, label: str):  # type: ignore[no-unt
     return doc
 
 
-def test_heading_across_a_paragraph_break_is_dropped(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_heading_across_a_paragraph_break_is_dropped(nlp: Language) -> None:
     text = "Economic Synergies and Trade Potentials\n\nChina and South Korea share robust ties."
     doc = _with_span(nlp, text, "Economic Synergies and Trade Potentials\n\nChina", "ORG")
     [mention] = clean_mentions(doc)
@@ -160,7 +168,7 @@ def test_heading_across_a_paragraph_break_is_dropped(nlp) -> None:  # type: igno
     assert text[mention.start : mention.end] == "China"
 
 
-def test_glued_heading_is_cut_off(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_glued_heading_is_cut_off(nlp: Language) -> None:
     text = "Injecting new momentum into Asia-Pacific developmentThis year marks the anniversary."
     doc = _with_span(nlp, text, "Asia-Pacific developmentThis year", "DATE")
     [mention] = clean_mentions(doc)
@@ -171,7 +179,7 @@ def test_glued_heading_is_cut_off(nlp) -> None:  # type: ignore[no-untyped-def]
     assert mention.text == "China"
 
 
-def test_dangling_dash_brackets_and_punctuation_go(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_dangling_dash_brackets_and_punctuation_go(nlp: Language) -> None:
     cases = [
         ("Ties with South Korea - two major economies - grew.", "South Korea -", "South Korea"),
         ("It marks the China-South Korea Free Trade Agreement (FTA) anniversary.",
@@ -187,7 +195,7 @@ def test_dangling_dash_brackets_and_punctuation_go(nlp) -> None:  # type: ignore
         assert text[mention.start : mention.end] == expected
 
 
-def test_punctuation_and_numbers_are_no_names(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_punctuation_and_numbers_are_no_names(nlp: Language) -> None:
     assert clean_mentions(_with_span(nlp, "He said - then left.", "-", "ORG")) == []
     assert clean_mentions(_with_span(nlp, "She ran 7:39.89 indoors.", "7:39.89", "GPE")) == []
     assert clean_mentions(_with_span(nlp, "The AI boom goes on.", "AI", "GPE")) == []
@@ -196,7 +204,7 @@ def test_punctuation_and_numbers_are_no_names(nlp) -> None:  # type: ignore[no-u
 # --- joining ---------------------------------------------------------------------------------
 
 
-def test_titles_and_surnames_join_the_full_name(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_titles_and_surnames_join_the_full_name(nlp: Language) -> None:
     text = (
         "South Korean President Lee Jae-myung met Chinese President Xi Jinping in Gyeongju on "
         "Saturday. President Lee said the talks were useful. Xi agreed, and Lee later thanked him."
@@ -209,13 +217,13 @@ def test_titles_and_surnames_join_the_full_name(nlp) -> None:  # type: ignore[no
     assert {m.key for m in mentions if m.name == "Lee Jae-myung"} == {"leejaemyung"}
 
 
-def test_a_later_full_name_is_joined_too(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_later_full_name_is_joined_too(nlp: Language) -> None:
     text = "Lee arrived first. Later that day, Lee Jae-myung addressed reporters."
     mentions = [m for m in mentions_of(nlp, text) if m.label == "PERSON"]
     assert [m.name for m in mentions] == ["Lee Jae-myung", "Lee Jae-myung"]
 
 
-def test_shared_surname_joins_the_nearest_full_name(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_shared_surname_joins_the_nearest_full_name(nlp: Language) -> None:
     text = (
         "Vice Foreign Minister Kim Hong-kyun met his counterpart Sun Weidong in Seoul. Kim "
         "Jong-un fired a missile the same day. Kim Hong-kyun said dialogue matters. Kim added "
@@ -227,8 +235,10 @@ def test_shared_surname_joins_the_nearest_full_name(nlp) -> None:  # type: ignor
     assert "Sun Weidong" in {m.name for m in mentions}
 
 
-def _clean(start: int, text: str, label: str, **extra: object) -> CleanMention:
-    return CleanMention(start, start + len(text), text, label, **extra)  # type: ignore[arg-type]
+def _clean(
+    start: int, text: str, label: str, acronym: str | None = None, titled: bool = False
+) -> CleanMention:
+    return CleanMention(start, start + len(text), text, label, acronym, titled)
 
 
 def test_name_part_tagged_as_organisation_becomes_the_person() -> None:

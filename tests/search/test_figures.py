@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 from search.analysis.figures import count, figures_from, flesch, syllables, text_figures
 from search.analysis.pipeline import load_pipeline, split_text
 from tests.conftest import REPO
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 TEXT = (
     "China and South Korea's trade grew year-on-year. The leaders didn't meet.\n\n"
@@ -19,11 +24,11 @@ TEXT = (
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     return load_pipeline()
 
 
-def test_counts_words_sentences_paragraphs(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_counts_words_sentences_paragraphs(nlp: Language) -> None:
     figures = text_figures(nlp(TEXT), TEXT)
     # "year-on-year" and "Jae-myung" are one word each; "'s" and "n't" are not words.
     words = TEXT.replace(" - ", " ").split()
@@ -35,9 +40,7 @@ def test_counts_words_sentences_paragraphs(nlp) -> None:  # type: ignore[no-unty
 
 def _parts(text: str) -> list[str]:
     """Lowercase word parts as spaCy splits them: hyphenated words in pieces, no clitics."""
-    import re
-
-    return [w for w in re.findall(r"[A-Za-z]+", text.replace("n't", "").replace("'s", ""))]
+    return re.findall(r"[A-Za-z]+", text.replace("n't", "").replace("'s", ""))
 
 
 def test_flesch_formulas() -> None:
@@ -47,7 +50,7 @@ def test_flesch_formulas() -> None:
     assert flesch(0, 0, 0) == (0.0, 0.0)
 
 
-def test_plain_text_reads_easier_than_dense_text(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_plain_text_reads_easier_than_dense_text(nlp: Language) -> None:
     plain = "The cat sat on the mat. It was a big cat. The dog ran to it."
     dense = (
         "Intermediate goods account for a disproportionately substantial proportion of "
@@ -65,13 +68,13 @@ def test_syllables() -> None:
     assert syllables("2024") == 1
 
 
-def test_empty_text(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_empty_text(nlp: Language) -> None:
     figures = text_figures(nlp(""), "")
     assert (figures.words, figures.sentences, figures.paragraphs) == (0, 0, 0)
     assert (figures.readability, figures.grade_level) == (0.0, 0.0)
 
 
-def test_pieces_add_up_to_the_whole(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_pieces_add_up_to_the_whole(nlp: Language) -> None:
     text = "\n\n".join([TEXT] * 6)
     whole = text_figures(nlp(text), text)
     pieces = split_text(text, limit=400)

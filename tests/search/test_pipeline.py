@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +20,9 @@ from search.analysis.pipeline import (
     split_text,
 )
 from search.analysis.results import DocumentAnalysis
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 NEWS = [
     (
@@ -44,11 +48,11 @@ ITEMS = [(doc_id, f"digest-{doc_id}", text) for doc_id, text in NEWS]
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     return load_pipeline()
 
 
-def test_pipeline_keeps_what_the_analysis_reads(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_keeps_what_the_analysis_reads(nlp: Language) -> None:
     assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "indexed_ruler", "lemmatizer", "ner"]
     doc = nlp('"It works," he said.')
     assert [t.pos_ for t in doc if t.lower_ in ("he", "said")] == ["PRON", "VERB"]
@@ -56,7 +60,7 @@ def test_pipeline_keeps_what_the_analysis_reads(nlp) -> None:  # type: ignore[no
     assert list(doc.sents)
 
 
-def test_indexed_ruler_agrees_with_the_attribute_ruler(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_indexed_ruler_agrees_with_the_attribute_ruler(nlp: Language) -> None:
     import spacy
 
     reference = spacy.load(DEFAULT_MODEL)
@@ -78,6 +82,12 @@ def test_missing_model_says_how_to_get_one() -> None:
     assert "pip install" in message and "--model" in message and "no_such_pipeline_xx" in message
 
 
+def test_missing_model_fails_before_starting_workers() -> None:
+    with pytest.raises(ModelNotFound):
+        next(analyse_texts(ITEMS, model="no_such_pipeline_xx", processes=2))
+    assert not multiprocessing.active_children()
+
+
 def test_split_text_cuts_at_paragraphs_and_keeps_offsets() -> None:
     paragraph = "Lee Jae-myung met Xi Jinping. " * 20
     text = "\n\n".join([paragraph.strip()] * 50)
@@ -97,7 +107,7 @@ def test_split_text_survives_ten_megabytes_without_breaks() -> None:
     assert max(len(piece) for _, piece in pieces) <= pipeline.MAX_PIECE_CHARS
 
 
-def test_long_document_is_analysed_in_pieces(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_long_document_in_pieces(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "MAX_PIECE_CHARS", 1000)
     filler = "Trade between the two countries grew again this year, officials said. " * 12
     text = "\n\n".join(

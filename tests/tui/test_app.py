@@ -49,9 +49,16 @@ async def settle_until(
     return bool(condition())
 
 
-async def search_for(app: RecordingApp, pilot: Pilot[None], query: str) -> None:
-    app.query_one(SearchBox).focus_input()
-    await pilot.press(*query)
+async def search_for(
+    app: RecordingApp, pilot: Pilot[None], query: str, *, typed: bool = False
+) -> None:
+    """Put ``query`` in the search box (key by key when ``typed``) and wait for the answer."""
+    box = app.query_one(SearchBox)
+    box.focus_input()
+    if typed:
+        await pilot.press(*query)
+    else:
+        box.set_query(query)
     await settle(app, pilot)
 
 
@@ -73,7 +80,9 @@ async def test_startup_lists_every_document(app: RecordingApp) -> None:
 async def test_typing_a_query_shows_ranked_hits(app: RecordingApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await search_for(app, pilot, "harbour")
+        await search_for(app, pilot, "harbour", typed=True)
+        queries = [m.query for m in app.messages(SearchBox.QueryChanged)]
+        assert queries[-3:] == ["harbo", "harbou", "harbour"]  # search as you type
         done = app.messages(msg.SearchDone)
         assert done and done[-1].result.query == "harbour"
         hits = app.query_one(ResultList).hits
@@ -323,7 +332,7 @@ async def test_the_palette_opens_documents(app: RecordingApp) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Open: Chip Exports")
+        await pilot.press(*"open chip")
         await pilot.pause()
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
