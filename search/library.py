@@ -26,6 +26,7 @@ from search.loading import SourceFile, bundled_seeds, iter_sources
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
 from search.searchers import SearcherPool
+from search.segments import WorkerError
 from search.vocabulary import FIELD as TERMS_FIELD
 from search.vocabulary import stems_and_forms
 from search.records import (
@@ -129,7 +130,7 @@ class Library:
                 return Refresh(
                     self._index, self._catalog, self.corpus, progress, cancel, on_commit
                 ).run()
-            except (OSError, sqlite3.Error, LockError) as error:
+            except (OSError, sqlite3.Error, LockError, WorkerError) as error:
                 raise recovery.describe_failure(error, self.corpus, self.index_dir) from None
 
     def analyse(

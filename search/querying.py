@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from whoosh import qparser, query
+from whoosh.collectors import TopCollector
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -223,9 +224,14 @@ def run_search(
     started = time.perf_counter()
     with searchers.searcher() as searcher:
         parsed = resolve(parse_query(parser, text, searcher.reader()))
+        # One pass that scores every match, so it also counts them: Whoosh's default skips
+        # blocks that cannot reach the top and then miscounts across segments (its matcher
+        # "replacement" drops documents), or counts them in a second pass.
+        collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
         try:
-            results = searcher.search(parsed, limit=max(1, limit))
-            total = len(results)  # exact: a second, unscored pass when ranking skipped blocks
+            searcher.search_with_collector(parsed, collector)
+            results = collector.results()
+            total = len(results)
         except Exception as error:  # e.g. a phrase on a field without positions
             raise QueryError(f"cannot run query: {_error_line(error)}") from None
         find = stem_finder(matched_stems(parsed))

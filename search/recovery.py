@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, Index, LockError
+from whoosh.reading import IndexReader
 from whoosh.util.filelock import try_for
 
 from search.errors import CorpusError
@@ -120,6 +122,7 @@ def _whoosh_problem(whoosh_dir: Path, catalog: Path) -> str | None:
         except FileNotFoundError:
             if attempt == _OPEN_RETRIES - 1:
                 return "the full-text index is damaged (a segment file is missing)"
+            time.sleep(0.05)
         except Exception as error:  # Whoosh raises anything on damaged bytes: all mean "damaged"
             return f"the full-text index is damaged ({_error_words(error)})"
     return None
@@ -157,11 +160,28 @@ def _check_whoosh(whoosh_dir: Path) -> str | None:
     with index.reader() as reader:
         reader.doc_count()
         for leaf, _offset in reader.leaf_readers():
-            last = leaf.doc_count_all() - 1
-            if last >= 0:
-                leaf.stored_fields(0)
-                leaf.stored_fields(last)
+            _touch_segment(leaf)
     return None
+
+
+def _touch_segment(leaf: IndexReader) -> None:
+    """Read a little of every file of one segment (stored fields, field lengths, the terms
+    and postings of each field), so a missing or truncated one shows now, not mid-search."""
+    last = leaf.doc_count_all() - 1
+    if last < 0:
+        return
+    leaf.stored_fields(0)
+    leaf.stored_fields(last)
+    for fieldname in leaf.indexed_field_names():
+        if leaf.schema[fieldname].scorable and leaf.field_length(fieldname) > 0:
+            # Whoosh answers a default for a missing length column, and ranks silently worse.
+            if leaf.doc_field_length(last, fieldname, -1) == -1:
+                raise FileNotFoundError(errno.ENOENT, "field lengths missing", fieldname)
+        for term in leaf.lexicon(fieldname):
+            postings = leaf.postings(fieldname, term)  # opens the field's terms and postings
+            if postings.is_active():  # (not when every document with the term is deleted)
+                postings.id()
+            break
 
 
 def _catalog_problem(catalog: Path) -> str | None:
@@ -341,7 +361,8 @@ def describe_failure(error: BaseException, corpus: Path, index_dir: Path) -> Cor
 
     The corpus is only ever read and the index only ever written, so the file an error names
     says which side failed: the corpus vanished or cannot be read, or the index folder is
-    full, read-only or gone.
+    full, read-only or gone. Anything else (an indexing worker that failed) is named by the
+    last line of its message.
     """
     if isinstance(error, LockError):
         return CorpusError(
@@ -357,7 +378,19 @@ def describe_failure(error: BaseException, corpus: Path, index_dir: Path) -> Cor
         if not in_index and filename.startswith(str(corpus)):
             return CorpusError(f"cannot read the corpus {corpus}: {_why(error)}")
         return CorpusError(f"cannot write the index in {index_dir}: {_why(error)}")
-    return CorpusError(_error_words(error))
+    # A worker's failure carries its traceback: its last line says what went wrong. Workers
+    # write only inside the index folder, so an OS error there is the index's.
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    last = lines[-1] if lines else type(error).__name__
+    os_error = _OS_ERROR_LINE.search(last)
+    if os_error is not None:
+        return CorpusError(
+            f"cannot write the index in {index_dir}: {os.strerror(int(os_error.group(1))).lower()}"
+        )
+    return CorpusError(f"indexing failed: {_one_line(last)}")
+
+
+_OS_ERROR_LINE = re.compile(r"^\w*Error: \[Errno (\d+)\]")
 
 
 def _why(error: OSError) -> str:

@@ -230,6 +230,7 @@ class Reader(VerticalScroll):
         """New query hits for the open document (the query changed)."""
         self.hits = tuple(hits)
         self.current_hit = 0 if self.hits else None
+        self.target = None
         self._repaint_all()
         self.post_message(self.HitChanged(self.current_hit, len(self.hits)))
 

@@ -39,7 +39,7 @@ class Suggestion(Static):
     class Accepted(Message):
         """The user clicked the suggestion."""
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         event.stop()
         self.post_message(self.Accepted())
 

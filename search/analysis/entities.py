@@ -64,6 +64,15 @@ _PART_OF_NAME_S = frozenset(
 _NOT_NAMES = frozenset({"ai"})
 """Keys the small model often tags as a place or organisation and which never are one."""
 
+_INVERTED_CUES = frozenset({"Said", "Says", "Added", "Adds", "Continued", "Explained"})
+"""Reporting verbs that open an inverted attribution ("Said Mr Fogg:")."""
+
+_CLUB_WORDS = frozenset(
+    "United City Rovers Rangers Athletic Albion Wanderers Hotspur Town County Argyle Orient FC AFC".split()
+)
+"""Last words of sports clubs' names ("Manchester United"), which the small model often tags
+as a person: a "person" whose last word is one of these is an organisation."""
+
 # A lowercase heading word glued to the next sentence: "new changesPresident Xi".
 _GLUED_LOWER = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?=[A-Z][a-z])")
 # A Title Case heading word glued to a word that usually starts a sentence.
@@ -217,8 +226,18 @@ def _clean_span(
         if key in _NOT_NAMES:
             return None
         label = alias_label(key) or label
+        if label == "PERSON" and len(surface.split()) > 1 and surface.split()[-1] in _CLUB_WORDS:
+            label = "ORG"
+        if label == "PERSON" and _inverted_cue(text, end, surface):
+            return None
     titled = _titled(text, start, surface)
     return CleanMention(start, end, surface, label, _acronym_after(text, end, surface), titled)
+
+
+def _inverted_cue(text: str, end: int, surface: str) -> bool:
+    """"Said" in "Said Mr Fogg:": a reporting verb put first, which the model reads as a name."""
+    following = text[end : end + 30].split()
+    return surface in _INVERTED_CUES and bool(following) and is_title_word(following[0])
 
 
 def _segments(

@@ -67,8 +67,12 @@ _TITLE_WORDS = frozenset(
     princess pope cardinal bishop archbishop rev reverend father sheikh emir sultan mayor judge
     justice attorney commissioner crown former acting late incoming outgoing then-president
     coach manager captain striker midfielder defender goalkeeper boss leader lawmaker mp mep
+    councillor alderman
     """.split()
 )
+
+_POST_NOMINALS = frozenset("QC KC MP MEP MSP OBE MBE CBE KBE DBE".split())
+"""Letters written after a person's name ("Guy Mansfield QC"): no more part of it than "Mr"."""
 
 _TITLE_JOINERS = frozenset({"of", "for", "the"})
 _QUALIFIER = re.compile(
@@ -155,8 +159,12 @@ def strip_title(name: str) -> str:
     Titles are not part of a person's identity ("President Lee" and "Lee Jae-myung" are one
     person), but a lone title is all there is to keep, so it is returned unchanged. A title
     may come after a nationality ("South Korean President Yoon", "US Secretary of State").
+    Post-nominal letters after a name of two or more words go too ("Guy Mansfield QC").
     """
     words = name.split()
+    while len(words) > 2 and words[-1].rstrip(",.") in _POST_NOMINALS:
+        words = words[:-1]
+        name = " ".join(words)
     index = 0
     stripped = 0  # words up to the last title word seen
     while index < len(words) - 1:

@@ -35,15 +35,25 @@ def write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def small_corpus(root: Path, count: int) -> Path:
+def small_corpus(root: Path, count: int, words_each: int = 40) -> Path:
     """``count`` short text documents, each findable by its own word ``docmarkNNNN``."""
     for number in range(count):
-        words = " ".join(WORDS[(number + k) % len(WORDS)] for k in range(40))
+        words = " ".join(WORDS[(number + k) % len(WORDS)] for k in range(words_each))
         write(
             root / f"part{number % 7}" / f"doc{number:04d}.txt",
             f"Report number {number}\n\nThe docmark{number:04d} file says {words}.\n",
         )
     return root
+
+
+def small_batches(size: int) -> str:
+    """Code for a child process: commit every ``size`` documents, so a kill can land between
+    many commits (the batch's own test, not the constant: batches bind it when defined)."""
+    return (
+        "import search.indexing\n"
+        "search.indexing._Batch.is_full = "
+        f"lambda self: len(self.documents) + len(self.removed) >= {size}\n"
+    )
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:

@@ -121,8 +121,8 @@ def test_a_writer_that_never_finishes_is_a_clear_error(
 
 TWIN = """
 import sys
-import search.indexing as indexing
-indexing.BATCH_DOCUMENTS = 15
+import search.indexing
+search.indexing._Batch.is_full = lambda self: len(self.documents) >= 15
 from search.library import Library
 library = Library.open(sys.argv[1], index_dir=sys.argv[2])
 report = library.refresh()
@@ -306,17 +306,20 @@ def _mount_tmpfs(target: Path, size: str) -> str | None:
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "disk"
-    problem = _mount_tmpfs(target, "400k")
+    problem = _mount_tmpfs(target, "200k")
     if problem is not None:
         pytest.skip(f"{problem} (test_a_full_disk_simulated covers the same path)")
     yield target
     subprocess.run(["umount", "-l", str(target)], check=False)
 
 
-def _big_corpus(root: Path) -> Path:
+def _big_corpus(root: Path, documents: int = 40) -> Path:
+    """About 22 kB a document of text that compresses poorly: 40 are more than the tiny disk
+    holds; 100 are more than ``PARALLEL_MIN_BYTES``, so indexing them uses worker processes."""
     rng = random.Random(3)
-    for number in range(40):
-        words = " ".join("".join(rng.choice("abcdefghij") for _ in range(8)) for _ in range(2500))
+    vocabulary = ["".join(rng.choice("abcdefghij") for _ in range(8)) for _ in range(3000)]
+    for number in range(documents):
+        words = " ".join(rng.choice(vocabulary) for _ in range(2500))
         write(root / f"big{number:02d}.txt", f"Big document {number}\n\n{words}\n")
     return root
 
@@ -335,8 +338,20 @@ def test_a_full_disk_is_a_clear_error_and_the_next_try_works(tmp_path: Path, tin
     assert fingerprint(corpus) == before
 
 
+def test_a_full_disk_with_indexing_workers_is_a_clear_error(tmp_path: Path, tiny_disk: Path) -> None:
+    corpus = _big_corpus(tmp_path / "corpus", 100)
+    assert sum(p.stat().st_size for p in corpus.iterdir()) >= search.indexing.PARALLEL_MIN_BYTES
+    library = Library.open(corpus, index_dir=tiny_disk / "index")
+    with pytest.raises(CorpusError, match="no space left on device") as caught:
+        library.refresh()
+    assert "\n" not in str(caught.value)
+    assert not [p for p in (tiny_disk / "index" / "whoosh").iterdir() if p.name.startswith("building-")]
+    state = index_state(tiny_disk / "index")
+    assert state.duplicates() == [] and set(state.catalog_ids) <= set(state.whoosh_ids)
+
+
 def test_a_full_disk_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """The same as above without a tmpfs: every index file write fails once 200 kB are written."""
+    """The same as above without a tmpfs: every index file write fails once 50 kB are written."""
     import errno
 
     from whoosh.filedb import filestore
@@ -353,7 +368,7 @@ def test_a_full_disk_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 
         def write_bytes(data: bytes) -> int:
             written["bytes"] += len(data)
-            if written["bytes"] > 200_000:
+            if written["bytes"] > 50_000:
                 raise OSError(errno.ENOSPC, "No space left on device", os.path.join(self.folder, name))
             return real_write(data)
 
@@ -395,7 +410,7 @@ def _touch_all(corpus: Path) -> None:
 def test_a_corpus_vanishing_mid_refresh_loses_nothing(
     corpus: Path, built: Path, monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
-    monkeypatch.setattr(search.indexing, "BATCH_DOCUMENTS", batch)
+    monkeypatch.setattr(search.indexing._Batch, "is_full", lambda self: len(self.documents) >= batch)
     _touch_all(corpus)
     away = corpus.with_name("away")
     calls = {"n": 0}

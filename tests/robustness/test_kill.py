@@ -13,24 +13,25 @@ many commits rather than inside the only one.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+import search.indexing
 from search import Library
-from tests.robustness.conftest import assert_whole, child, index_state, small_corpus, write
+from tests.robustness.conftest import assert_whole, child, index_state, small_batches, small_corpus, write
 
 DOCUMENTS = 300
 
 REFRESH = """
 import sys
-import search.indexing as indexing
-indexing.BATCH_DOCUMENTS = 15
 from search.library import Library
 
 def report(progress):
@@ -62,6 +63,7 @@ def _run_until(code: str, corpus: Path, index_dir: Path, stop_after: int | None)
     """Run ``code`` in a child; SIGKILL it once it reports ``stop_after`` done. True if it
     finished on its own."""
     process = child(code, str(corpus), str(index_dir))
+    pid = process.pid
     assert process.stdout is not None
     try:
         for line in process.stdout:
@@ -77,7 +79,35 @@ def _run_until(code: str, corpus: Path, index_dir: Path, stop_after: int | None)
             process.wait()
     if process.returncode not in (0, -signal.SIGKILL):
         raise AssertionError(process.stderr.read() if process.stderr else process.returncode)
+    _assert_no_orphans(index_dir, pid)
     return process.returncode == 0
+
+
+def _orphans(index_dir: Path) -> list[int]:
+    """Processes still running with the index folder on their command line: indexing workers
+    the killed refresh started (they must notice their parent has gone, and exit)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(index_dir) in command and "search.segments" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _assert_no_orphans(index_dir: Path, parent: int) -> None:
+    if not Path("/proc").is_dir():
+        return
+    deadline = time.monotonic() + 10
+    while (left := _orphans(index_dir)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left:  # started by our child: ending them by pid is ours to do
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"indexing workers of killed process {parent} still running: {left}"
 
 
 def _assert_usable(corpus: Path, index_dir: Path) -> int:
@@ -90,16 +120,34 @@ def _assert_usable(corpus: Path, index_dir: Path) -> int:
     return len(state.catalog_ids)
 
 
-def test_refresh_killed_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    corpus = small_corpus(tmp_path / "corpus", DOCUMENTS)
+@pytest.mark.parametrize(
+    ("mode", "words_each", "batch"),
+    [("in one process", 40, 15), ("with worker processes", 1200, 60)],
+    ids=["serial", "parallel"],
+)
+def test_refresh_killed_at_random_points_loses_and_duplicates_nothing(
+    tmp_path: Path, mode: str, words_each: int, batch: int
+) -> None:
+    """The parallel corpus is over ``PARALLEL_MIN_BYTES``, so its refreshes build segments in
+    worker processes, which must exit when their parent is killed."""
+    corpus = small_corpus(tmp_path / "corpus", DOCUMENTS, words_each)
+    size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+    assert (size >= search.indexing.PARALLEL_MIN_BYTES) == (mode == "with worker processes")
     index_dir = tmp_path / "index"
+    code = small_batches(batch) + REFRESH
     rng = random.Random(20240601)
-    for _ in range(5):
-        _run_until(REFRESH, corpus, index_dir, stop_after=rng.randint(1, DOCUMENTS // 2))
-        _assert_usable(corpus, index_dir)
-    assert _run_until(REFRESH, corpus, index_dir, stop_after=None)
+    indexed = 0
+    partial = []
+    for _ in range(4):
+        # A point within the work still to do: each run only indexes what is not committed.
+        _run_until(code, corpus, index_dir, stop_after=rng.randint(1, max(1, DOCUMENTS - indexed - 10)))
+        indexed = _assert_usable(corpus, index_dir)
+        partial.append(indexed)
+    assert any(0 < n < DOCUMENTS for n in partial), partial  # some kill landed mid-way
+    assert _run_until(code, corpus, index_dir, stop_after=None)
     expected = {f"part{n % 7}/doc{n:04d}.txt" for n in range(DOCUMENTS)}
     assert_whole(index_dir, expected)
+    assert not [p for p in (index_dir / "whoosh").iterdir() if p.name.startswith("building-")]
     library = Library.open(corpus, index_dir=index_dir)
     assert library.notice is None or "rebuilding" in library.notice
     assert library.search("docmark0299").hits[0].document == "part5/doc0299.txt"
@@ -115,8 +163,6 @@ KILL_POINTS = {
 KILL_AT = """
 import os, signal, sys
 import importlib
-import search.indexing as indexing
-indexing.BATCH_DOCUMENTS = 10
 module_name, _, attribute = sys.argv[3].rpartition(".")
 try:
     owner = importlib.import_module(module_name)
@@ -144,7 +190,7 @@ def test_refresh_killed_at_a_chosen_point_recovers(tmp_path: Path, where: str) -
     index_dir = tmp_path / "index"
     nth = "1" if "creating" in where else "3"
     process = subprocess.run(
-        [*child_command(KILL_AT), str(corpus), str(index_dir), KILL_POINTS[where], nth],
+        [*child_command(small_batches(10) + KILL_AT), str(corpus), str(index_dir), KILL_POINTS[where], nth],
         capture_output=True,
         text=True,
         timeout=120,
@@ -173,7 +219,7 @@ def test_a_stray_from_a_jsonl_record_removed_after_the_kill_is_deleted(tmp_path:
     write(records, '{"id": "a", "text": "first record"}\n{"id": "b", "text": "second record"}\n')
     index_dir = tmp_path / "index"
     process = subprocess.run(
-        [*child_command(KILL_AT), str(corpus), str(index_dir), KILL_POINTS["between Whoosh and the catalog"], "1"],
+        [*child_command(small_batches(10) + KILL_AT), str(corpus), str(index_dir), KILL_POINTS["between Whoosh and the catalog"], "1"],
         capture_output=True,
         text=True,
         timeout=60,

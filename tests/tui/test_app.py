@@ -114,6 +114,10 @@ async def test_did_you_mean_is_accepted_with_a_key(app: RecordingApp) -> None:
         await settle(app, pilot)
         assert app.query_one(SearchBox).query == "harbour"
         assert app.query_one(ResultList).hits
+        await search_for(app, pilot, "cranez")
+        await pilot.click("#suggestion")  # the mouse accepts it too
+        await settle(app, pilot)
+        assert app.query_one(SearchBox).query == "cranes"
 
 
 async def test_the_sort_key_cycles_the_document_list(app: RecordingApp) -> None:
