@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from search.errors import CorpusError, QueryError
 from search.library import Library
 from tui import cli_output
+from tui.config import load_config
 
 COMMANDS = ("index", "search", "entities", "quotes", "stats")
 
@@ -98,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    library = Library.open(options.corpus, options.index_dir, options.model)
+    model = options.model or load_config().model
+    library = Library.open(options.corpus, options.index_dir, model)
     if library.notice:
         cli_output.notice(library.notice)
     wants_analysis = options.command in ("entities", "quotes", "stats") or (

@@ -14,7 +14,7 @@ or more words (four with a verb), or a whole utterance next to a reporting verb.
 words, short noun phrases, terms ("dual circulation" strategy) and titles (the theme
 "Building a Sustainable Tomorrow...") are left out; that part reads the spaCy parse of the
 ``Doc`` it is given (spaCy itself is never imported here). Who said a quotation is decided by
-``search.analysis.quotes``, which shares the reporting-verb lists defined here.
+``search.analysis.speakers``, which shares the reporting-verb lists defined here.
 """
 
 from __future__ import annotations

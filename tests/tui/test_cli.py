@@ -66,3 +66,16 @@ def test_index_twice_indexes_nothing_the_second_time(capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "index", "--no-analysis", "--json", "--index-dir", folder)
     summary = json.loads(out)
     assert (summary["indexed"], summary["unchanged"], summary["removed"]) == (0, 2, 0)
+
+
+def test_model_comes_from_the_config_file_unless_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('model = "no_such_pipeline_xyz"\n', encoding="utf-8")
+    monkeypatch.setenv("DOCSCOPE_CONFIG_DIR", str(config))
+    code, _, err = run(capsys, "entities", "--json", "--index-dir", str(tmp_path / "index"))
+    assert code == 2
+    assert "no_such_pipeline_xyz" in err
+    assert "Traceback" not in err

@@ -22,7 +22,7 @@ import pytest
 
 from search import Library
 
-SEED_TITLE = b"A Pivotal Moment for South Korea"
+SEED_TITLE = b"A Pivotal Moment for South"
 """The title of one of the bundled seeds, as the results list shows it."""
 
 

@@ -1,0 +1,201 @@
+"""The faster engine paths give what the plain Whoosh paths gave.
+
+Worker processes build the same index as one process; the fused analyzer makes the same tokens
+as ``StemmingAnalyzer``; the term pool writes the same postings as Whoosh's pool; the fuzzy
+lookup finds the same terms as Whoosh's automaton; pooled searchers see every commit and
+nothing deleted; snippets mark the words the analyzer would.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.formats import Positions
+from whoosh.writing import SegmentWriter
+
+import search.indexing as indexing
+from search import Library
+from search.codec import lean_writer
+from search.schema import StemmedPositions, StemmingTokenizer, build_schema
+from search.snippets import snippet, stem_finder
+from search.vocabulary import terms_one_edit_away
+
+WORDS = (
+    "harbour strike tariffs tariff steel imports exported exporting chips memory prices "
+    "council budget voted approves government governments minister ministers election "
+    "elections elected economy economic growth markets market shares shared U.S. co-op "
+    "don't it's 2004 1.5 A1 x"
+).split()
+TEXTS = [
+    "The harbour strike left ships waiting. Tariffs on steel imports rose; the tariff hurt.",
+    "Memory chips: prices fell as exports slowed. Exported chips, exporting memory.",
+    "The council voted to approve the budget. Governments and ministers disagreed.",
+    "U.S. markets and the co-op's shares. Don't panic: it's 2004, and 1.5% growth.",
+    "",
+    "the a of",
+    "*wild* card.s and İstanbul",
+]
+
+
+def random_text(rng: random.Random, words: int) -> str:
+    sentences = []
+    while words > 0:
+        length = rng.randint(4, 14)
+        sentences.append(" ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + ".")
+        words -= length
+    return "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+
+
+@pytest.fixture(scope="module")
+def jsonl_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rng = random.Random(7)
+    path = tmp_path_factory.mktemp("corpus") / "news.jsonl"
+    lines = []
+    for number in range(600):
+        text = random_text(rng, rng.randint(40, 400))
+        lines.append(json.dumps({"id": f"n{number}", "title": f"Report {number}", "text": text}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def build(corpus: Path, index_dir: Path, processes: int, monkeypatch: pytest.MonkeyPatch) -> Library:
+    monkeypatch.setattr(indexing, "PROCESSES", processes)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_BYTES", 1)
+    library = Library.open(corpus, index_dir=index_dir)
+    library.refresh()
+    return library
+
+
+def test_worker_processes_index_what_one_process_indexes(
+    jsonl_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = build(jsonl_corpus, tmp_path / "serial", 1, monkeypatch)
+    parallel = build(jsonl_corpus, tmp_path / "parallel", 2, monkeypatch)
+    assert len(parallel._index._segments()) >= 2  # the workers' segments, not a merge
+    assert len(serial.documents()) == 600
+    assert [d.id for d in parallel.documents()] == [d.id for d in serial.documents()]
+    for query in ("harbour", "tariff", '"memory chips"', "govern*", "harbor~", "budget NOT council"):
+        one, two = serial.search(query, limit=1000), parallel.search(query, limit=1000)
+        assert two.total == one.total > 0, query
+        assert {h.document for h in two.hits} == {h.document for h in one.hits}, query
+    assert parallel.document("news.jsonl#n5").text == serial.document("news.jsonl#n5").text
+    assert not any(p.name.startswith("building-") for p in (tmp_path / "parallel" / "whoosh").iterdir())
+
+
+def test_parallel_refresh_replaces_changed_documents(
+    jsonl_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "news.jsonl"
+    lines = jsonl_corpus.read_text(encoding="utf-8").splitlines()
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    library = build(corpus, tmp_path / "index", 2, monkeypatch)
+    lines[3] = '{"id": "n3", "title": "Report 3", "text": "A zeppelin landed in the harbour."}'
+    del lines[10]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = library.refresh()
+    assert report.indexed == ("news.jsonl#n3",)
+    assert report.removed == ("news.jsonl#n10",)
+    assert [h.document for h in library.search("zeppelin").hits] == ["news.jsonl#n3"]
+    assert library.search("report", limit=1000).total == 599
+
+
+def test_fused_tokenizer_matches_stemming_analyzer() -> None:
+    rng = random.Random(3)
+    texts = TEXTS + [random_text(rng, 200) for _ in range(20)]
+    old, new = StemmingAnalyzer(), StemmingTokenizer()
+    for options in (
+        {"positions": True, "chars": True},
+        {"positions": True, "chars": True, "removestops": False},
+        {"mode": "query"},
+        {"tokenize": False, "chars": True},
+        {"positions": True, "chars": True, "start_pos": 5, "start_char": 7},
+    ):
+        for text in texts:
+            fields = ("text", "pos", "startchar", "endchar", "stopped")
+            expected = [tuple(getattr(t, f, None) for f in fields) for t in old(text, **options)]
+            got = [tuple(getattr(t, f, None) for f in fields) for t in new(text, **options)]
+            assert got == expected, (options, text)
+    plain, compact = Positions(), StemmedPositions()
+    for text in texts:
+        expected = sorted((w, n, weight) for w, n, weight, _v in plain.word_values(text, old, mode="index"))
+        got = sorted(compact.word_values(text, new, mode="index"))
+        assert [(w, n, weight) for w, n, weight, _v in got] == expected
+        for _word, count, _weight, value in got:
+            positions = compact.decode_positions(value)
+            assert compact.decode_frequency(value) == count == len(positions)
+            assert positions == sorted(positions)
+
+
+def test_term_pool_writes_the_postings_whoosh_writes(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    texts = [random_text(rng, rng.randint(10, 300)) for _ in range(200)]
+    readers = []
+    for name, make in (("whoosh", lambda ix: SegmentWriter(ix)), ("lean", lean_writer)):
+        folder = tmp_path / name
+        folder.mkdir()
+        index = whoosh_index.create_in(str(folder), build_schema())
+        writer = make(index)
+        for number, text in enumerate(texts):
+            writer.add_document(id=f"d{number}", title=text[:30], body=text)
+        writer.commit()
+        readers.append(index.reader())
+    whoosh_reader, lean_reader = readers
+    assert list(lean_reader.all_terms()) == list(whoosh_reader.all_terms())
+    for fieldname, term in whoosh_reader.all_terms():
+        a = whoosh_reader.postings(fieldname, term)
+        b = lean_reader.postings(fieldname, term)
+        assert list(b.items_as("positions") if fieldname != "id" else b.all_ids()) == list(
+            a.items_as("positions") if fieldname != "id" else a.all_ids()
+        )
+
+
+def test_fuzzy_lookup_finds_what_the_automaton_finds(jsonl_corpus: Path, tmp_path: Path) -> None:
+    library = Library.open(jsonl_corpus, index_dir=tmp_path / "index")
+    library.refresh()
+    with library._searchers.searcher() as searcher:
+        reader = searcher.reader()
+        for word in ("harbor", "tarif", "govern", "minist", "x", "chips", "budgte", "2005"):
+            for keep in range(min(3, len(word) + 1)):
+                expected = set(reader.terms_within("body", word, 1, prefix=keep))
+                found = {t.decode("utf-8") for t in terms_one_edit_away(reader, "body", word, keep)}
+                assert found == expected, (word, keep)
+
+
+def test_pooled_searchers_see_commits_and_not_deleted_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Alpha\n\nThe harbour was calm.", encoding="utf-8")
+    library = Library.open(corpus, index_dir=tmp_path / "index")
+    library.refresh()
+    assert library.search("harbour").total == 1
+    (corpus / "a.txt").write_text("Alpha\n\nThe harbour was stormy.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Beta\n\nAnother harbour.", encoding="utf-8")
+    library.refresh()
+    assert library.search("harbour").total == 2  # not 3: the old version stays deleted
+    assert library.search("calm").total == 0
+    (corpus / "b.txt").unlink()
+    library.refresh()
+    assert library.search("harbour").total == 1
+
+
+def test_snippet_marks_every_word_the_analyzer_matches() -> None:
+    analyzer = StemmingTokenizer()
+    rng = random.Random(11)
+    for text in TEXTS + [random_text(rng, 300) for _ in range(10)]:
+        for stems in ({"tariff"}, {"export", "chip"}, {"govern", "minist"}, {"u.", "share"}):
+            expected = [
+                (t.startchar, t.endchar) for t in analyzer(text, chars=True) if t.text in stems
+            ]
+            find = stem_finder(stems)
+            assert find is not None
+            assert find(text) == expected, (stems, text)
+            line, marks = snippet(text, expected)
+            assert "\n" not in line
+            assert all(analyzer(line[s:e], tokenize=False) for s, e in marks)
+            words = {line[s:e].lower() for s, e in marks}
+            assert words <= {text[s:e].lower() for s, e in expected}
