@@ -88,3 +88,18 @@ def library(built_index: tuple[Path, Path]) -> Library:
 def app(library: Library) -> Iterator[RecordingApp]:
     """The explorer on the tiny corpus: default config, no search debounce."""
     yield RecordingApp(library, config=Config(), debounce=0)
+
+
+@pytest.fixture
+def terminal_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for the program: a real TERM, private config and cache folders."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        LANG="C.UTF-8",
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        DOCSCOPE_CONFIG_DIR=str(tmp_path / "config" / "docscope"),
+    )
+    return env

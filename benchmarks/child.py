@@ -1,0 +1,87 @@
+"""Work the benchmark times in a fresh process: ``python -m benchmarks.child TASK JSON``.
+
+A fresh process is what a user starts, so imports and cold caches count, and its memory
+(with its worker processes) is measured alone. The parent passes the wall-clock time it
+launched the process; every time printed back (one JSON object on the last line) is seconds
+since that launch.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def main(task: str, options: dict[str, object]) -> dict[str, object]:
+    launched = float(options["launched"])  # type: ignore[arg-type]
+
+    def since() -> float:
+        return time.time() - launched
+
+    imported_at = since()
+    from search.library import Library
+
+    if task == "index":
+        import search.indexing as indexing
+
+        if options.get("processes"):
+            indexing.PROCESSES = int(options["processes"])  # type: ignore[arg-type]
+        library = Library.open(str(options["corpus"]), index_dir=str(options["index_dir"]))
+        opened_at = since()
+        commits: list[float] = []
+        cpu = time.process_time()
+        report = library.refresh(on_commit=lambda: commits.append(since()))
+        return {
+            "imported": imported_at,
+            "opened": opened_at,
+            "commits": commits,
+            "done": since(),
+            "refresh_seconds": report.elapsed,
+            "documents": len(report.indexed),
+            "bytes": report.bytes_indexed,
+            "processes": indexing.PROCESSES,
+            "parent_cpu": time.process_time() - cpu,
+            "children_cpu": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime,
+        }
+    if task == "reopen":
+        library = Library.open(str(options["corpus"]), index_dir=str(options["index_dir"]))
+        opened_at = since()
+        stale = library.needs_refresh()
+        checked_at = since()
+        report = library.refresh()
+        refreshed_at = since()
+        listing = library.documents()
+        listed_at = since()
+        result = library.search(str(options["query"]))
+        return {
+            "imported": imported_at,
+            "opened": opened_at,
+            "checked": checked_at,
+            "stale": stale,
+            "refreshed": refreshed_at,
+            "indexed": len(report.indexed),
+            "listed": listed_at,
+            "documents": len(listing),
+            "searched": since(),
+            "hits": result.total,
+        }
+    if task == "analyse":
+        library = Library.open(str(options["corpus"]), index_dir=str(options["index_dir"]))
+        processes = options.get("processes")
+        report = library.analyse(processes=int(processes) if processes else None)  # type: ignore[arg-type]
+        return {
+            "analysed": report.analysed,
+            "words": report.words,
+            "seconds": report.elapsed,
+            "processes": report.processes,
+            "model": report.model,
+            "done": since(),
+        }
+    raise SystemExit(f"unknown task {task!r}")
+
+
+if __name__ == "__main__":
+    result = main(sys.argv[1], json.loads(sys.argv[2]))
+    print(json.dumps(result))
