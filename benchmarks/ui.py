@@ -87,22 +87,36 @@ def first_screen(corpus: Path, index_dir: Path, config_dir: Path, timeout: float
 
 
 def keypresses(
-    corpus: Path, index_dir: Path, queries: list[str], debounce: float, rounds: int = 1
+    corpus: Path,
+    index_dir: Path,
+    queries: list[str],
+    debounce: float,
+    rounds: int = 1,
+    analysis: bool = True,
 ) -> tuple[Summary, int]:
-    """Keypress-to-painted-results times over every character of ``queries`` typed."""
-    return asyncio.run(_keypresses(corpus, index_dir, queries, debounce, rounds))
+    """Keypress-to-painted-results times over every character of ``queries`` typed.
+
+    With ``analysis`` False the app's background analysis is switched off (for a corpus the
+    benchmark did not analyse: spaCy on both cores would be measured instead of search).
+    """
+    return asyncio.run(_keypresses(corpus, index_dir, queries, debounce, rounds, analysis))
 
 
 async def _keypresses(
-    corpus: Path, index_dir: Path, queries: list[str], debounce: float, rounds: int
+    corpus: Path, index_dir: Path, queries: list[str], debounce: float, rounds: int, analysis: bool
 ) -> tuple[Summary, int]:
     from search.library import Library
+    from tui import workers
     from tui.app import DocscopeApp
     from tui.explorer import ExplorerScreen
+    from tui.messages import AnalysisDone
     from tui.results import ResultList
     from tui.search_box import SearchBox
 
     library = Library.open(corpus, index_dir=index_dir)
+    original_analyse = workers.analyse_job
+    if not analysis:
+        workers.analyse_job = lambda *_args: AnalysisDone(None)  # type: ignore[assignment]
     shown: list[tuple[str, float]] = []
     original_hits = ResultList.show_hits
     original_error = SearchBox.show_error
@@ -149,6 +163,7 @@ async def _keypresses(
     finally:
         ResultList.show_hits = original_hits  # type: ignore[method-assign]
         SearchBox.show_error = original_error  # type: ignore[method-assign]
+        workers.analyse_job = original_analyse  # type: ignore[assignment]
     return Summary.of(times), timeouts
 
 

@@ -17,6 +17,7 @@ always give the same text. The rules, each learnt from real files (see ``seeds/`
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -397,15 +398,24 @@ def _assemble(
 # --- the three cleaners ----------------------------------------------------------------------
 
 
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|amp|lt|gt|quot|apos|nbsp);")
+"""HTML character references left in plain text by scrapers ("&#163;1.8m", "&amp;")."""
+
+
+def _unescape_references(text: str) -> str:
+    """Turn stray HTML character references into the characters they stand for."""
+    return _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
+
+
 def clean_text(raw: str, fallback_title: str, *, title: str | None = None) -> CleanText:
     """Clean plain text: see the module docstring for the rules.
 
     ``title``, when the caller already has one (a JSONL record's), is cleaned and used
     instead of searching the text for one; blank, it is ignored.
     """
-    text = _normalise(raw)
+    text = _normalise(_unescape_references(raw))
     paragraphs = [p for block in _blocks(text) for p in _unwrap(block)]
-    known = _collapse(_normalise(title)) if title else None
+    known = _collapse(_normalise(_unescape_references(title))) if title else None
     return _assemble(paragraphs, fallback_title, known or None, chrome_checked=True)
 
 

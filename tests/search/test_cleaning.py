@@ -282,3 +282,10 @@ def test_no_control_character_survives_random_input() -> None:
                 (ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e"
                 for ch in text
             )
+
+
+def test_stray_html_character_references_become_characters() -> None:
+    cleaned = clean_text("&#163;1.8m indecency fine for Viacom\n\nPok&#233;mon &amp; friends cost &#163;5.", "x")
+    assert cleaned.title == "£1.8m indecency fine for Viacom"
+    assert "Pokémon & friends cost £5." in cleaned.text
+    assert clean_text("AT&T and R&D stay; &bogus; too.", "x").text == "AT&T and R&D stay; &bogus; too."
