@@ -20,9 +20,12 @@ import os
 import queue
 import re
 import signal
+import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +82,9 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         raise ModelNotFound(_missing_message(model)) from error
     if _RULER in nlp.disabled:
         _replace_ruler(nlp)
+    # W108: the lemmatizer met tokens without a part of speech (whitespace between paragraphs).
+    # Their lemma is their text, which is right; the warning would only clutter the terminal.
+    warnings.filterwarnings("ignore", message=r"\[W108\]")
     return nlp
 
 
@@ -439,19 +445,20 @@ def _analyse_in_workers(
 ) -> Iterator[DocumentAnalysis]:
     """Feed chunks to spawned workers, keeping a few in flight each, and yield what returns."""
     context = multiprocessing.get_context("spawn")
-    tasks: Any = context.Queue()
-    results: Any = context.Queue()
-    workers = [
-        context.Process(
-            target=_worker,
-            args=(model, batch_size, tasks, results),
-            name=f"docscope-analysis-{n}",
-            daemon=True,
-        )
-        for n in range(processes)
-    ]
-    for worker in workers:
-        worker.start()
+    with _real_stderr():
+        tasks: Any = context.Queue()
+        results: Any = context.Queue()
+        workers = [
+            context.Process(
+                target=_worker,
+                args=(model, batch_size, tasks, results),
+                name=f"docscope-analysis-{n}",
+                daemon=True,
+            )
+            for n in range(processes)
+        ]
+        for worker in workers:
+            worker.start()
     source = iter(items)
     ahead = processes * CHUNK_DOCUMENTS * 2
     in_flight = 0
@@ -519,6 +526,30 @@ def _stop(workers: list[Any], tasks: Any, graceful: bool) -> None:
     tasks.cancel_join_thread()
 
 
+@contextmanager
+def _real_stderr() -> Iterator[None]:
+    """Give ``sys.stderr`` a real file descriptor while worker processes start.
+
+    multiprocessing hands ``sys.stderr.fileno()`` to its resource-tracker process. Inside the
+    explorer, Textual captures ``sys.stderr`` with an object whose descriptor is -1, and the
+    start fails ("bad value(s) in fds_to_keep"); ``os.devnull`` stands in for that moment.
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    captured = sys.stderr
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = captured
+
+
 def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
     """A worker process: load the model once, then analyse chunks until told to stop.
 
@@ -526,6 +557,11 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
     so a worker ignores it rather than printing a traceback of its own.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent may be drawing a full-screen interface on this terminal: a worker says what
+    # went wrong through the results queue, never by writing to the screen.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
         nlp = load_pipeline(model)
     except ModelNotFound as error:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 import multiprocessing
 import threading
 from typing import TYPE_CHECKING
@@ -152,9 +155,18 @@ def test_cancel_stops_the_in_process_run() -> None:
     assert len(seen) == 1
 
 
-def test_worker_processes_give_the_same_results() -> None:
+class CapturedStderr(io.StringIO):
+    """What Textual puts in ``sys.stderr`` while the explorer runs: no real file descriptor."""
+
+    def fileno(self) -> int:
+        return -1
+
+
+def test_worker_processes_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = sorted(analyse_texts(ITEMS), key=lambda r: r.document)
+    monkeypatch.setattr(sys, "stderr", CapturedStderr())  # workers start inside the explorer too
     found = sorted(analyse_texts(ITEMS, processes=2), key=lambda r: r.document)
+    monkeypatch.undo()
     assert found == expected
     assert not multiprocessing.active_children()
 
