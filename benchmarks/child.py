@@ -20,8 +20,9 @@ def main(task: str, options: dict[str, object]) -> dict[str, object]:
     def since() -> float:
         return time.time() - launched
 
-    imported_at = since()
     from search.library import Library
+
+    imported_at = since()
 
     if task == "index":
         import search.indexing as indexing
@@ -79,7 +80,34 @@ def main(task: str, options: dict[str, object]) -> dict[str, object]:
             "model": report.model,
             "done": since(),
         }
+    if task == "queries":
+        library = Library.open(str(options["corpus"]), index_dir=str(options["index_dir"]))
+        texts = list(options["queries"])  # type: ignore[arg-type]
+        limit = int(options.get("limit", 20))  # type: ignore[arg-type]
+        totals: dict[str, int] = {}
+        for text in texts:  # warm-up: first opens, caches
+            totals[text] = _search(library, text, limit)
+        latencies: dict[str, list[float]] = {text: [] for text in texts}
+        for _ in range(int(options["passes"])):  # type: ignore[arg-type]
+            for text in texts:
+                started = time.perf_counter()
+                _search(library, text, limit)
+                latencies[text].append(time.perf_counter() - started)
+        return {
+            "latencies": latencies,
+            "totals": totals,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     raise SystemExit(f"unknown task {task!r}")
+
+
+def _search(library: object, text: str, limit: int) -> int:
+    from search.errors import QueryError
+
+    try:
+        return library.search(text, limit=limit).total  # type: ignore[attr-defined]
+    except QueryError:
+        return -1
 
 
 if __name__ == "__main__":

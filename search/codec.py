@@ -92,7 +92,7 @@ class TermPool:
         postings[0].append(docnum)
         postings[1].append(weight)
         postings[2].append(value)
-        self.size += 45 + len(value)
+        self.size += 45 + len(value or b"")
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """Every posting, sorted by field, term and document, as Whoosh's pool yields them."""

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
@@ -117,6 +118,8 @@ class Refresh:
         self.processes = PROCESSES if processes is None else max(1, processes)
         """Worker processes for a large refresh (1: everything in this process)."""
         self._builders: SegmentBuilders | None = None
+        self._installed: list[Segment] = []
+        """Segments the workers built that this refresh's commits installed."""
         self._writer: SegmentWriter | None = None
         self._batch = _Batch()
         self._gone_files: list[str] = []
@@ -230,11 +233,11 @@ class Refresh:
                 self._batch.removed.append(doc_id)
         for number, source in enumerate(changed, start=1):
             if self.cancel.is_set() or not self._write_file(source):
-                self._commit()
+                self._commit(last=True)
                 return True
             self.progress(Progress("index", number, total, source.rel))
             self._commit_when_full()
-        self._commit()
+        self._commit(last=True)
         return False
 
     def _new_batch(self) -> _Batch:
@@ -311,14 +314,16 @@ class Refresh:
             writer.delete_by_term("id", item.id)
         self._builders.add(whoosh_fields(item))
 
-    def _commit(self) -> None:
+    def _commit(self, last: bool = False) -> None:
         """Commit Whoosh, then the catalog: a crash between the two only makes the next
-        refresh redo this batch."""
+        refresh redo this batch. The last commit of a refresh with workers also merges the
+        small segments its first commit made."""
         writer, batch, gone_files = self._writer, self._batch, self._gone_files
         if self._builders is None:
             writer.commit()
         else:
-            install(writer, self._builders.flush())
+            early = self._installed if last else []
+            self._installed += install(writer, self._builders.flush(), absorb=early)
         self._commits += 1
         self._gone_files = []
         self.catalog.forget_documents(batch.removed)

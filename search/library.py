@@ -177,8 +177,8 @@ class Library:
         """Every indexed document, sorted by "title", "words" (longest first) or "modified"
         (newest first)."""
         rows = [
-            DocumentInfo(d.id, d.title, d.words, d.size, d.modified)
-            for d in self._catalog.documents()
+            DocumentInfo(*row)
+            for row in self._catalog.query("SELECT id, title, words, size, modified FROM documents")
         ]
         if sort == "words":
             rows.sort(key=lambda d: (-d.words, d.title.casefold()))

@@ -22,9 +22,9 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -32,11 +32,9 @@ from whoosh.index import FileIndex, Index, LockError
 from whoosh.reading import IndexReader
 from whoosh.util.filelock import try_for
 
+from search.catalog import Catalog
 from search.errors import CorpusError
 from search.schema import SCHEMA_VERSION, build_schema
-
-if TYPE_CHECKING:
-    from search.catalog import Catalog
 
 __all__ = [
     "describe_failure",
@@ -57,6 +55,9 @@ _TOC = re.compile(rf"^_{_INDEX_NAME}_[0-9]+\.toc$")
 
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another docscope's writer before giving up on a rebuild."""
+QUICK_CHECK_MAX_BYTES = 64 * 2**20
+"""SQLite's ``quick_check`` reads the whole catalog (about 0.4 s per 100 MB): above this size
+only its header, schema and document table are read on open."""
 _REQUIRED_TABLES = frozenset({"meta", "files", "documents", "analysis", "mentions", "quotes"})
 _OPEN_RETRIES = 5
 """A writer in another process may delete a segment just as it is checked: look again."""
@@ -99,13 +100,19 @@ def index_problem(index_dir: Path) -> str | None:
         version = version_file.read_text(encoding="utf-8", errors="replace").strip()
     except FileNotFoundError:
         if _has_toc(whoosh_dir) or catalog.exists():
-            return "the index has no version file (an older docscope made it, or was stopped making it)"
+            return (
+                "the index has no version file "
+                "(an older docscope made it, or was stopped making it)"
+            )
         return None
     except OSError as error:
         return f"the index version cannot be read ({_why(error)})"
     if version != str(SCHEMA_VERSION):
         shown = version[:20] if version.isprintable() else "unreadable"
-        return f"the index was made by another docscope version (format {shown}, not {SCHEMA_VERSION})"
+        return (
+            f"the index was made by another docscope version "
+            f"(format {shown}, not {SCHEMA_VERSION})"
+        )
     return _whoosh_problem(whoosh_dir, catalog) or _catalog_problem(catalog)
 
 
@@ -190,10 +197,13 @@ def _catalog_problem(catalog: Path) -> str | None:
     try:
         db = sqlite3.connect(catalog, timeout=30)
         try:
-            check = db.execute("PRAGMA quick_check").fetchall()
-            if check != [("ok",)]:
-                return f"the catalog is damaged ({_one_line(str(check[0][0]))})"
+            if catalog.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                check = db.execute("PRAGMA quick_check").fetchall()
+                if check != [("ok",)]:
+                    return f"the catalog is damaged ({_one_line(str(check[0][0]))})"
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if "documents" in tables:
+                db.execute("SELECT COUNT(*) FROM documents").fetchone()
         finally:
             db.close()
     except sqlite3.OperationalError as error:
@@ -268,57 +278,47 @@ def _create(index_dir: Path) -> None:
     temporary.replace(index_dir / VERSION_FILE)
 
 
-class _write_lock:  # noqa: N801 - used as a context manager, reads as one
+@contextmanager
+def _write_lock(whoosh_dir: Path) -> Iterator[None]:
     """Hold Whoosh's write lock on ``whoosh_dir``, waiting up to ``LOCK_TIMEOUT`` seconds."""
-
-    def __init__(self, whoosh_dir: Path) -> None:
-        self.lock = FileStorage(str(whoosh_dir)).lock(_LOCK_NAME)
-        self.whoosh_dir = whoosh_dir
-
-    def __enter__(self) -> None:
-        if not try_for(self.lock.acquire, timeout=LOCK_TIMEOUT, delay=0.1):
-            raise CorpusError(
-                f"another docscope is writing the index in {self.whoosh_dir.parent}; "
-                "try again when it has finished"
-            )
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.lock.release()
+    lock = FileStorage(str(whoosh_dir)).lock(_LOCK_NAME)
+    if not try_for(lock.acquire, timeout=LOCK_TIMEOUT, delay=0.1):
+        raise CorpusError(
+            f"another docscope is writing the index in {whoosh_dir.parent}; "
+            "try again when it has finished"
+        )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # --- catalog and Whoosh agreeing -------------------------------------------------------------
 
 
-def _forget_unindexed(index: FileIndex, catalog: Path) -> int:
+def _forget_unindexed(index: FileIndex, path: Path) -> int:
     """Make the catalog forget documents Whoosh does not have, so the next refresh reads
     their files again; return how many there were.
 
     Whoosh is written before the catalog, so this only happens when a deletion was
-    interrupted between the two, or when the Whoosh files were lost. Forgetting is safe even
+    interrupted between the two, or when Whoosh lost documents. Forgetting is safe even
     while another docscope is deleting the same documents: it does what that one is about to.
     The common case costs two counts.
     """
-    if not catalog.exists():
+    if not path.exists():
         return 0
-    try:
-        db = sqlite3.connect(catalog, timeout=30)
-    except sqlite3.Error:
-        return 0
-    try:
-        with index.searcher() as searcher:
-            if searcher.doc_count() >= int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]):
-                return 0
-            rows = db.execute("SELECT id, file FROM documents").fetchall()
-            missing = [(doc_id, file) for doc_id, file in rows if searcher.document_number(id=doc_id) is None]
-        with db:
-            db.executemany("DELETE FROM files WHERE path = ?", [(file,) for _id, file in missing])
-            for table, column in (("documents", "id"), ("analysis", "document"), ("mentions", "document"), ("quotes", "document")):
-                db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(doc_id,) for doc_id, _f in missing])
-        return len(missing)
-    except sqlite3.Error:
-        return 0
-    finally:
-        db.close()
+    catalog = Catalog(path)
+    with index.searcher() as searcher:
+        if searcher.doc_count() >= catalog.document_count():
+            return 0
+        missing = [
+            (doc_id, file)
+            for doc_id, file in catalog.query("SELECT id, file FROM documents")
+            if searcher.document_number(id=doc_id) is None
+        ]
+    catalog.forget_files(file for _doc_id, file in missing)
+    catalog.forget_documents(doc_id for doc_id, _file in missing)
+    return len(missing)
 
 
 def stray_documents(index: Index, catalog: Catalog) -> set[str]:
@@ -356,6 +356,10 @@ def file_of(doc_id: str, files: Collection[str]) -> str | None:
 # --- errors in words -------------------------------------------------------------------------
 
 
+_OS_ERROR_LINE = re.compile(r"^\w*Error: \[Errno (\d+)\]")
+"""The last line of a traceback ending in an OS error: ``OSError: [Errno 28] No space...``."""
+
+
 def describe_failure(error: BaseException, corpus: Path, index_dir: Path) -> CorpusError:
     """A one-line ``CorpusError`` for an error raised while refreshing or analysing.
 
@@ -388,9 +392,6 @@ def describe_failure(error: BaseException, corpus: Path, index_dir: Path) -> Cor
             f"cannot write the index in {index_dir}: {os.strerror(int(os_error.group(1))).lower()}"
         )
     return CorpusError(f"indexing failed: {_one_line(last)}")
-
-
-_OS_ERROR_LINE = re.compile(r"^\w*Error: \[Errno (\d+)\]")
 
 
 def _why(error: OSError) -> str:

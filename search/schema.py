@@ -193,6 +193,15 @@ class StemmingTokenizer(Tokenizer):
         return terms
 
 
+def stems_and_words(text: str) -> Iterator[tuple[str, str]]:
+    """(stem, lowercase word) for every indexed word of ``text``, in order: the analyzer's
+    tokens without building a ``Token`` for each."""
+    for found in _TOKEN.findall(text):
+        word = found.lower()
+        if len(word) >= _MIN_LENGTH and word not in STOP_WORDS:
+            yield stem_word(word), word
+
+
 class StemmedPositions(Positions):
     """Whoosh's ``Positions`` format with a compact encoding, fed by ``StemmingTokenizer``'s
     fast path when indexing.

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from whoosh.codec.base import Segment
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 WORKER_LIMIT_MB = 192
@@ -197,12 +198,19 @@ class _Duplex(Connection):
         super().close()
 
 
-def install(writer: SegmentWriter, built: Sequence[tuple[Segment, Path]]) -> None:
-    """Commit ``writer`` (its deletions) together with the segments the workers built.
+def install(
+    writer: SegmentWriter,
+    built: Sequence[tuple[Segment, Path]],
+    absorb: Sequence[Segment] = (),
+) -> list[Segment]:
+    """Commit ``writer`` (its deletions) together with the segments the workers built, and
+    return those segments.
 
     The segment files are moved (renamed: same file system) into the index folder first; the
     new table of contents then lists them. Until it is written they are unlisted files, which
-    Whoosh ignores and its next commit deletes.
+    Whoosh ignores and its next commit deletes. The segments in ``absorb`` (small ones an
+    earlier commit of the same refresh installed) are merged into one in this commit, so a
+    long refresh ends with one segment per worker and one more, not a pile every query visits.
     """
     target = Path(writer.storage.folder)
     for segment, folder in built:
@@ -211,9 +219,23 @@ def install(writer: SegmentWriter, built: Sequence[tuple[Segment, Path]]) -> Non
             if name.startswith(prefix):
                 os.replace(folder / name, target / name)
     new = [segment for segment, _folder in built]
-    writer.commit(mergetype=lambda _writer, segments: [*segments, *new])
+    merged = {segment.segment_id() for segment in absorb}
+
+    def policy(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+        kept = []
+        for segment in segments:
+            if segment.segment_id() in merged:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                writer.add_reader(reader)
+                reader.close()
+            else:
+                kept.append(segment)
+        return [*kept, *new]
+
+    writer.commit(mergetype=policy)
     for _segment, folder in built:
         shutil.rmtree(folder, ignore_errors=True)
+    return new
 
 
 def remove_leftovers(whoosh_dir: Path) -> None:

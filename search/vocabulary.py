@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
-from search.schema import StemmingTokenizer, stem_word
+from search.schema import StemmingTokenizer, stems_and_words
 
 FIELD = "body"
 """The field whose terms are the corpus's vocabulary."""
@@ -36,8 +36,7 @@ def stem_of(word: str) -> str:
 
 def stems_and_forms(text: str) -> Iterator[tuple[str, str]]:
     """(stem, lowercase word) for every indexed word of ``text``, in order."""
-    for token in _TOKENIZER(text, keeporiginal=True):
-        yield token.text, token.original.lower()
+    return stems_and_words(text)
 
 
 def doc_frequencies(searcher: Searcher) -> dict[str, int]:

@@ -128,20 +128,28 @@ def is_root() -> bool:
 
 
 def remove_tree(root: Path) -> None:
-    """Remove a folder tree of any depth: ``shutil.rmtree`` and ``os.walk`` recurse once per
-    level and fail beyond Python's recursion limit."""
-    stack = [str(root)]
-    while stack:
-        top = stack[-1]
-        folders = []
-        with os.scandir(top) as scan:
-            for entry in scan:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
-                else:
-                    os.unlink(entry.path)
-        if folders:
-            stack.extend(folders)
-        else:
-            os.rmdir(top)
-            stack.pop()
+    """Remove a folder tree of any depth. ``shutil.rmtree`` and ``os.walk`` recurse once per
+    level and fail beyond Python's recursion limit; and absolute paths thousands of characters
+    long make every call slow. So this walks down and up with ``chdir`` (links not followed)."""
+    start = os.getcwd()
+    names: list[str] = []
+    try:
+        os.chdir(root)
+        while True:
+            with os.scandir(".") as scan:
+                entries = list(scan)
+            folder = next((e.name for e in entries if e.is_dir(follow_symlinks=False)), None)
+            for entry in entries:
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.name)
+            if folder is not None:
+                os.chdir(folder)
+                names.append(folder)
+            elif names:
+                os.chdir("..")
+                os.rmdir(names.pop())
+            else:
+                break
+    finally:
+        os.chdir(start)
+    os.rmdir(root)

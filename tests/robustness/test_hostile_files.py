@@ -83,7 +83,11 @@ def corpus() -> Iterator[dict[str, object]]:
 
 
 def _fill(root: Path) -> Iterator[dict[str, object]]:
-    write(root / "invalid_utf8.txt", "UTF-8 caf\u00e9, na\u00efve, d\u00e9j\u00e0 vu; a bad byte ".encode() + b"\xff\xfe docmarkinvalid \xc3\x28 here.")
+    write(
+        root / "invalid_utf8.txt",
+        "UTF-8 caf\u00e9, na\u00efve, d\u00e9j\u00e0 vu; a bad byte ".encode()
+        + b"\xff\xfe docmarkinvalid \xc3\x28 here.",
+    )
     write(root / "latin1.txt", "Caf\u00e9 cr\u00e8me costs \u00a35, docmarklatin na\u00efve.".encode("latin-1"))
     write(root / "cp1252.txt", "\u201cSmart quotes\u201d docmarkcp \u2014 it costs \u20ac10.".encode("cp1252"))
     text16 = "UTF-16 text docmarkutf{} with an accent: d\u00e9j\u00e0 vu, repeated for length."
@@ -102,7 +106,8 @@ def _fill(root: Path) -> Iterator[dict[str, object]]:
     write(root / "archive.txt", _zip())
     write(root / "report.pdf", PDF)
     write(root / "bundle.zip", _zip())
-    write(root / "records.jsonl", "\n".join(JSONL_LINES).encode() + b"\n" + b'{"id": "bad8", "text": "\xff\xfe docmarkjsonlatin"}\n')
+    bad_byte = b'{"id": "bad8", "text": "\xff\xfe docmarkjsonlatin"}\n'
+    write(root / "records.jsonl", "\n".join(JSONL_LINES).encode() + b"\n" + bad_byte)
     os.symlink(root / "does-not-exist.txt", root / "broken_link.txt")
     os.symlink(root / "loop_b.txt", root / "loop_a.txt")
     os.symlink(root / "loop_a.txt", root / "loop_b.txt")

@@ -8,6 +8,7 @@ and nothing already in the index is lost. The corpus is never written to.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -162,7 +163,8 @@ def test_two_docscopes_on_one_corpus_both_work(tmp_path: Path) -> None:
 
 
 def _segment_files(index_dir: Path) -> list[Path]:
-    return sorted(p for p in (index_dir / "whoosh").iterdir() if p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK")
+    folder = index_dir / "whoosh"
+    return sorted(p for p in folder.iterdir() if p.name.startswith("MAIN_") and p.name != "MAIN_WRITELOCK")
 
 
 def _toc(index_dir: Path) -> Path:
@@ -219,7 +221,9 @@ def test_an_old_or_damaged_index_is_rebuilt_with_a_notice(
     assert_whole(built, EXPECTED)
     assert Library.open(corpus, index_dir=built).notice is None  # once rebuilt, it stays well
     DAMAGE[damage](built)
-    code, out, err = run_cli(capsys, "search", "docmark0042", "--json", "--corpus", str(corpus), "--index-dir", str(built))
+    code, out, err = run_cli(
+        capsys, "search", "docmark0042", "--json", "--corpus", str(corpus), "--index-dir", str(built)
+    )
     assert code == 0 and "docmark0042" in out
     assert "rebuilding it from the corpus" in err and err.count("\n") == 1
     assert fingerprint(corpus) == before
@@ -259,7 +263,12 @@ def shared_tmp() -> Iterator[Path]:
 
 
 def _docscope_as_nobody(*arguments: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"), "XDG_CONFIG_HOME": str(home / "config")}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
     prefix = AS_USER if is_root() else []
     return subprocess.run(
         [*prefix, sys.executable, "-m", "tui.cli", *arguments],
@@ -282,16 +291,57 @@ def test_a_read_only_cache_folder_is_a_clear_error(shared_tmp: Path) -> None:
     read_only = shared_tmp / "read-only"
     read_only.mkdir(mode=0o555)
     built = shared_tmp / "built"
-    Library.open(corpus, index_dir=built).refresh()  # made by this user; the other cannot write it
+    Library.open(corpus, index_dir=built).refresh()
+    _set_writable(built, False)
     write(corpus / "new.txt", "A new document docmarknew.")
     before = fingerprint(corpus)
-    for index_dir in (read_only / "index", read_only, built):
-        result = _docscope_as_nobody("search", "docmark0001", "--corpus", str(corpus), "--index-dir", str(index_dir), home=home)
-        assert result.returncode == 2, (index_dir, result.stdout, result.stderr)
-        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-        assert "docscope:" in result.stderr
+    try:
+        for index_dir in (read_only / "index", read_only, built):
+            result = _docscope_as_nobody(
+                "search", "docmark0001", "--corpus", str(corpus), "--index-dir", str(index_dir), home=home
+            )
+            assert result.returncode == 2, (index_dir, result.stdout, result.stderr)
+            assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+            assert "docscope:" in result.stderr
+    finally:
+        _set_writable(built, True)
     assert fingerprint(corpus) == before
     assert_whole(built, {f"part{n % 7}/doc{n:04d}.txt" for n in range(5)})
+
+
+def _set_writable(root: Path, writable: bool) -> None:
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | 0o200 if writable else mode & ~0o222)
+
+
+@pytest.mark.skipif(is_root() and shutil.which("setpriv") is None, reason="needs setpriv to drop root")
+def test_unreadable_files_and_folders_are_skipped_for_real(shared_tmp: Path) -> None:
+    """As an unprivileged user: a file and a folder it may not read are skipped with the
+    reason; a corpus folder it may not read is a one-line error."""
+    corpus = small_corpus(shared_tmp / "corpus", 5)
+    write(corpus / "secret.txt", "Nobody may read this docmarksecret.").chmod(0o000)
+    write(corpus / "locked" / "inner.txt", "Nor this docmarkinner.")
+    (corpus / "locked").chmod(0o000)
+    home = shared_tmp / "home"
+    home.mkdir(mode=0o777)
+    home.chmod(0o777)
+    try:
+        common = ("--corpus", str(corpus), "--index-dir", str(home / "index"))
+        result = _docscope_as_nobody("index", "--no-analysis", "--json", *common, home=home)
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["indexed"] == 5
+        skipped = {item["path"]: item["reason"] for item in summary["skipped"]}
+        assert skipped["secret.txt"] == "cannot be read (permission denied)"
+        assert skipped["locked"] == "folder cannot be read (permission denied)"
+        corpus.chmod(0o000)
+        result = _docscope_as_nobody("search", "tariff", *common, home=home)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "cannot read the corpus" in result.stderr and "permission denied" in result.stderr
+    finally:
+        corpus.chmod(0o755)
+        (corpus / "locked").chmod(0o755)
 
 
 def _mount_tmpfs(target: Path, size: str) -> str | None:
@@ -299,7 +349,9 @@ def _mount_tmpfs(target: Path, size: str) -> str | None:
     if not is_root() or shutil.which("mount") is None:
         return "mounting a tmpfs needs root"
     target.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, text=True
+    )
     return None if result.returncode == 0 else f"cannot mount a tmpfs here: {result.stderr.strip()}"
 
 
@@ -350,7 +402,9 @@ def test_a_full_disk_with_indexing_workers_is_a_clear_error(tmp_path: Path, tiny
     assert state.duplicates() == [] and set(state.catalog_ids) <= set(state.whoosh_ids)
 
 
-def test_a_full_disk_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_simulated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same as above without a tmpfs: every index file write fails once 50 kB are written."""
     import errno
 
@@ -468,7 +522,9 @@ def test_a_file_disappearing_during_indexing(corpus: Path, built: Path, monkeypa
     assert_whole(built, EXPECTED - {"part2/doc0009.txt"})
 
 
-def test_a_file_changing_during_indexing_ends_up_current(corpus: Path, built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_changing_during_indexing_ends_up_current(
+    corpus: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = corpus / "part3" / "doc0010.txt"
     second = corpus / "part3" / "doc0017.txt"
     first.write_text("First edit docmarkfirstedit.")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -51,7 +50,7 @@ def _check_error(error: QueryError) -> None:
     assert len(message) <= 200, message
 
 
-@settings(max_examples=1500, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=QUERIES)
 def test_search_gives_results_or_a_one_line_error(library: Library, text: str) -> None:
     started = time.monotonic()
@@ -64,7 +63,7 @@ def test_search_gives_results_or_a_one_line_error(library: Library, text: str) -
     assert time.monotonic() - started < 2.0, text
 
 
-@settings(max_examples=800, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=600, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(text=QUERIES)
 def test_match_spans_gives_spans_inside_the_text(library: Library, text: str) -> None:
     length = len(library.document(DOC).text)

@@ -111,7 +111,14 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         library.match_spans(info.id, "harbour OR markup")
         library.document_stats(info.id)
     library.corpus_stats()
-    return {"root": root, "before": before, "after": fingerprint(root), "outputs": outputs, "colour": colour, "library": library}
+    return {
+        "root": root,
+        "before": before,
+        "after": fingerprint(root),
+        "outputs": outputs,
+        "colour": colour,
+        "library": library,
+    }
 
 
 def test_every_command_succeeds(session: dict[str, object]) -> None:
