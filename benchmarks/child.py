@@ -88,13 +88,16 @@ def main(task: str, options: dict[str, object]) -> dict[str, object]:
         for text in texts:  # warm-up: first opens, caches
             totals[text] = _search(library, text, limit)
         latencies: dict[str, list[float]] = {text: [] for text in texts}
+        cpu: dict[str, list[float]] = {text: [] for text in texts}
         for _ in range(int(options["passes"])):  # type: ignore[arg-type]
             for text in texts:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 _search(library, text, limit)
                 latencies[text].append(time.perf_counter() - started)
+                cpu[text].append(time.process_time() - started_cpu)
         return {
             "latencies": latencies,
+            "cpu": cpu,
             "totals": totals,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }

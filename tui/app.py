@@ -77,6 +77,8 @@ class DocscopeApp(App[None]):
             self.notify(f"Unknown theme {self.config.theme!r}", severity="warning", markup=False)
         for problem in self.config.problems:
             self.notify(problem, title="config.toml", severity="warning", markup=False)
+        if self.library.notice:  # e.g. "the index was damaged and is being rebuilt"
+            self.notify(self.library.notice, title="Index", severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         self.cancel.set()

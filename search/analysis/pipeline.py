@@ -22,6 +22,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -550,6 +551,14 @@ def _real_stderr() -> Iterator[None]:
             sys.stderr = captured
 
 
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed with SIGKILL, say): nobody will read its
+    results, and a blocked queue would otherwise keep it, and its model, alive for good."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
     """A worker process: load the model once, then analyse chunks until told to stop.
 
@@ -568,6 +577,7 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
         results.put(("error", f"ModelNotFound: {error}"))
         return
     never = threading.Event()
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     while True:
         chunk = tasks.get()
         if chunk is None:
