@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,21 +67,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - clock:7.1f}s] {message}", flush=True)
 
+    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     results = []
+    failed = 0
     try:
         for name in names:
             log(f"{name}: preparing")
             corpus = corpora.prepare(name, workdir)
-            results.append(measure(corpus, workdir, plan, log))
+            try:
+                results.append(measure(corpus, workdir, plan, log))
+            except Exception:  # one corpus failing must not lose the others' figures
+                failed += 1
+                log(f"{name}: FAILED\n{traceback.format_exc()}")
+            # Written after every corpus, so a long run that stops keeps what it measured.
+            report.write(
+                results, options.output, command.strip(), started,
+                time.perf_counter() - clock, (loads, report.load()), host,
+            )
+            log(f"wrote {options.output}")
     finally:
         if not options.keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             log(f"work folder kept: {workdir}")
-    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
-    report.write(results, options.output, command.strip(), started, time.perf_counter() - clock, (loads, report.load()), host)
-    log(f"wrote {options.output}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -56,8 +56,17 @@ class CorpusResult:
 
 
 def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusResult:
+    """Every figure for ``corpus``. The text pass must work; a later step that fails is noted
+    in the report and the others still run."""
     result = CorpusResult(corpus)
     figures = result.figures
+
+    def guarded(step: str, work: callable) -> None:
+        try:
+            work()
+        except Exception as error:  # noted in the report; the other figures are still worth having
+            log(f"{corpus.name}: {step} FAILED: {error!r}")
+            result.notes.append(f"{step} failed in this run: {type(error).__name__}: {error}")
     index_dir = workdir / "index" / corpus.name
     queries = queries_for(corpus.name)
 
@@ -80,9 +89,14 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
 
     if plan.analysis and corpus.name != "news100k":
         log(f"{corpus.name}: analysis")
-        outcome = run_child("analyse", {"corpus": str(corpus.path), "index_dir": str(index_dir), "processes": 2})
-        figures["analysis"] = {**outcome.result, "peak_mb": outcome.peak_mb, "wall": outcome.wall}
-        figures["size_analysed"] = _sizes(index_dir)
+
+        def analyse() -> None:
+            options = {"corpus": str(corpus.path), "index_dir": str(index_dir), "processes": 2}
+            outcome = run_child("analyse", options)
+            figures["analysis"] = {**outcome.result, "peak_mb": outcome.peak_mb, "wall": outcome.wall}
+            figures["size_analysed"] = _sizes(index_dir)
+
+        guarded("analysis", analyse)
     elif corpus.name == "news100k":
         copied = _copy_mentions(workdir, index_dir)
         if copied:
@@ -122,7 +136,8 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
     )
     figures["queries_50"] = wide.result
 
-    figures["peers"] = _peers(corpus, workdir, queries, plan, log)
+    figures["peers"] = {}
+    guarded("peers", lambda: figures.update(peers=_peers(corpus, workdir, queries, plan, log)))
 
     log(f"{corpus.name}: reopen x{plan.reopen_runs}")
     reopens = [
@@ -141,21 +156,24 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
     log(f"{corpus.name}: first screen x{plan.screen_runs}")
     config = workdir / "config"
     config.mkdir(exist_ok=True)
-    figures["first_screen"] = Summary.of(
+    guarded("first screen", lambda: figures.update(first_screen=Summary.of(
         [ui.first_screen(corpus.path, index_dir, config) for _ in range(plan.screen_runs)]
-    )
+    )))
 
     log(f"{corpus.name}: keypresses")
     typed = TYPED["seeds" if corpus.name == "seeds" else "news"][: plan.typed_queries]
-    figures["keypress"], figures["keypress_timeouts"] = ui.keypresses(
-        corpus.path, index_dir, typed, debounce=0.0, analysis=analysed
-    )
-    figures["keypress_debounced"], _ = ui.keypresses(
-        corpus.path, index_dir, typed[:2], debounce=0.15, analysis=analysed
-    )
 
+    def keypresses() -> None:
+        figures["keypress"], figures["keypress_timeouts"] = ui.keypresses(
+            corpus.path, index_dir, typed, debounce=0.0, analysis=analysed
+        )
+        figures["keypress_debounced"], _ = ui.keypresses(
+            corpus.path, index_dir, typed[:2], debounce=0.15, analysis=analysed
+        )
+
+    guarded("keypress to results", keypresses)
     log(f"{corpus.name}: re-index one changed document x{plan.change_runs}")
-    figures["change"] = _changes(corpus, index_dir, plan.change_runs)
+    guarded("re-index one changed document", lambda: figures.update(change=_changes(corpus, index_dir, plan.change_runs)))
     return result
 
 

@@ -136,8 +136,7 @@ async def _keypresses(
     try:
         app = DocscopeApp(library, debounce=debounce)
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _settle(app, pilot)
             screen = app.screen_stack[0]
             assert isinstance(screen, ExplorerScreen)
             for _round in range(rounds):
@@ -158,13 +157,29 @@ async def _keypresses(
                             await pilot.pause()
                             times.append(time.perf_counter() - started)
                     await pilot.press("ctrl+a", "ctrl+k")  # clear the box: the list comes back
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
+                    await _settle(app, pilot)
     finally:
         ResultList.show_hits = original_hits  # type: ignore[method-assign]
         SearchBox.show_error = original_error  # type: ignore[method-assign]
         workers.analyse_job = original_analyse  # type: ignore[assignment]
     return Summary.of(times), timeouts
+
+
+async def _settle(app: object, pilot: object) -> None:
+    """Wait until the app's background work (the first listing, index check, side panes)
+    has finished: keypresses are timed on an idle explorer, not against its start-up."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(100):
+        try:
+            await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        except WorkerCancelled:  # a newer job replaced it: wait for that one
+            pass
+        await pilot.pause(0.1)  # type: ignore[attr-defined]
+        if not any(w.is_running for w in app.workers):  # type: ignore[attr-defined]
+            await pilot.pause(0.2)  # type: ignore[attr-defined]
+            if not any(w.is_running for w in app.workers):  # type: ignore[attr-defined]
+                return
 
 
 def _keys(char: str) -> tuple[str, ...]:

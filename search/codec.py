@@ -5,8 +5,10 @@
 BM25 needs the length of a field in every document it scores, and writing a segment asks for
 it once per posting. Whoosh reads each length from the column file with a seek and a one-byte
 read; a column holds one byte per document, so this reader loads it whole, once, and indexes a
-``bytes`` object instead. The files written are exactly Whoosh's: an index written with this
-codec opens with plain Whoosh, and segments written by plain Whoosh open with this one.
+``bytes`` object instead. It also inlines single postings in the term index, which Whoosh's
+format allows and whoosh-reloaded's writer meant to do (``InliningPostingsWriter``). An index
+written with this codec opens and searches with plain Whoosh, and segments written by plain
+Whoosh open with this one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -56,11 +58,54 @@ class LengthsInMemoryReader(W3PerDocReader):
         return _LENGTHS[code] if code else None
 
 
+class InliningPostingsWriter(W3PostingsWriter):
+    """``W3PostingsWriter`` whose terms with a single posting keep it in the term index.
+
+    Whoosh's format reads such inlined postings (``W3TermInfo.is_inlined``), but the writer
+    of whoosh-reloaded 2.7.5 calls a method that does not exist (``set_inline`` for
+    ``set_inlined``), so every term got a block in the postings file: a header, a pickled
+    block description and a compressed block, for one posting. Half the terms of a corpus
+    occur in one document.
+    """
+
+    def add_posting(
+        self, id_: int, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        # A merge reads an inlined posting without a value back as "" (a str): store b"".
+        super().add_posting(id_, weight, vbytes or b"", length)
+
+    def finish_postings(self) -> W3TermInfo:
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+            self._terminfo = None
+            return terminfo
+        return super().finish_postings()
+
+
 class LeanCodec(W3Codec):
-    """``W3Codec`` with ``LengthsInMemoryReader``; same files, same format."""
+    """``W3Codec`` with ``LengthsInMemoryReader``, and single postings inlined in the term
+    index (``InliningPostingsWriter``): Whoosh's format, searched by plain Whoosh too. Only
+    merge its segments with ``lean_writer``: plain Whoosh's posting pool rejects the empty
+    value an inlined posting reads back as (``InliningPostingsWriter.add_posting``)."""
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = 2) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def per_document_reader(self, storage: object, segment: object) -> LengthsInMemoryReader:
         return LengthsInMemoryReader(storage, segment)
+
+    def postings_writer(self, dbfile: object, byteids: bool = False) -> W3PostingsWriter:
+        if byteids:  # vectors: not used by docscope's schema
+            return super().postings_writer(dbfile, byteids=byteids)
+        return InliningPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
 
 class TermPool:

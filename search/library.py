@@ -21,8 +21,6 @@ from search.analysing import AnalysisPass
 from search.catalog import Catalog
 from search.entity_filter import resolve_entity_fields
 from search.errors import CorpusError, QueryError
-from search.indexing import Refresh
-from search.loading import SourceFile, bundled_seeds, iter_sources
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
 from search.searchers import SearcherPool
@@ -89,6 +87,9 @@ class Library:
         model: str | None = None,
     ) -> Library:
         """Open ``corpus`` (default: the bundled seeds). Raises ``CorpusError``. Indexes nothing."""
+        # Reading and indexing modules load on first use: opening and listing come first.
+        from search.loading import bundled_seeds
+
         path = Path(corpus).expanduser() if corpus is not None else bundled_seeds()
         try:
             path = path.resolve(strict=True)
@@ -125,6 +126,8 @@ class Library:
     ) -> IndexReport:
         """Index added and changed documents, drop removed ones. Commits in batches, calling
         ``on_commit`` after each so a caller can search what is indexed so far."""
+        from search.indexing import Refresh
+
         with self._write_lock:
             try:
                 return Refresh(
@@ -151,6 +154,8 @@ class Library:
 
     def needs_refresh(self) -> bool:
         """True when the corpus has files the index does not reflect (cheap: stats only)."""
+        from search.loading import SourceFile, iter_sources
+
         known = self._catalog.files()
         seen = 0
         for item in iter_sources(self.corpus):

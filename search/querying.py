@@ -159,8 +159,8 @@ def _expand(parsed: query.Query, reader: IndexReader) -> query.Query:
             return node  # entity fields are answered from the catalog; Every() is cheap
         if isinstance(node, query.Every):
             words = reader.lexicon(fieldname) if fieldname in reader.indexed_field_names() else ()
-        elif isinstance(node, query.FuzzyTerm) and node.maxdist == 1:
-            # The same words as Whoosh's automaton finds, by looking up candidates: 4x faster.
+        elif isinstance(node, query.FuzzyTerm) and node.maxdist == 1 and node.prefixlength:
+            # What Whoosh's automaton finds (and swaps it misses), 5-20x faster.
             words = vocabulary.terms_one_edit_away(reader, fieldname, node.text, node.prefixlength)
         else:
             words = node._btexts(reader)

@@ -5,9 +5,10 @@ process runs it on one core. For a large refresh, worker processes each write th
 the documents as a segment in a private folder inside the index folder. At each commit the
 refresh (the parent, which alone holds the index's write lock) moves the finished segment
 files into the index folder and lists the segments in Whoosh's table of contents, deleting
-the older versions of the same documents in that same commit: an update stays atomic, and no
-posting is read or copied again (merging the workers' indexes with ``add_reader`` would redo
-a third of the work in one process).
+the older versions of the same documents in that same commit: an update stays atomic, and the
+workers' postings are not read or copied again (merging their indexes with ``add_reader``
+would redo a third of the work in one process). Only the small segments of a refresh's first
+commit, made early so that search works while the rest is built, are merged by its last.
 
 Workers are new Python processes (``search.segments.main``), never forks: the explorer
 has threads, and a forked child of a threaded process can hang on a lock another thread held

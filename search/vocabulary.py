@@ -91,13 +91,53 @@ def edits1(word: str, keep: int = 0, swaps: bool = True) -> set[str]:
 def terms_one_edit_away(
     reader: IndexReader, fieldname: str, text: str, keep: int
 ) -> Iterator[bytes]:
-    """Terms of ``fieldname`` within one edit of ``text`` (``text`` itself included), as Whoosh's
-    ``FuzzyTerm`` finds them (Levenshtein: a swap is two edits), by looking candidates up
-    instead of running an automaton over every term with the same first letter."""
-    for candidate in sorted({text} | edits1(text, keep, swaps=False)):
+    """Terms of ``fieldname`` within one edit of ``text`` (``text`` itself included) whose
+    first ``keep`` characters are ``text``'s: what Whoosh's ``FuzzyTerm`` finds
+    (Damerau-Levenshtein: swapping two neighbours is one edit), and the swaps of a word's last
+    two letters, which its automaton misses.
+
+    Whoosh runs an automaton over every term that starts like ``text`` (thousands, for one
+    shared letter). Here the terms sharing ``text``'s first two letters, a short stretch of
+    the sorted term index, are compared directly, and the few candidates with an edit before
+    that (in the second letter) are looked up one by one.
+    """
+    found: set[bytes] = set()
+    shared = max(keep, 2)
+    if len(text) <= shared:
+        candidates = {text} | edits1(text, keep)
+    else:
+        head = text[:shared]
+        for term in reader.expand_prefix(fieldname, head):
+            word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            if _within_one_edit(word, text):
+                found.add(word.encode("utf-8"))
+        candidates = {c for c in edits1(text, keep) if not c.startswith(head)}
+    for candidate in candidates:
         encoded = candidate.encode("utf-8")
-        if (fieldname, encoded) in reader:
-            yield encoded
+        if encoded not in found and (fieldname, encoded) in reader:
+            found.add(encoded)
+    return iter(sorted(found))
+
+
+def _within_one_edit(word: str, text: str) -> bool:
+    """At most one deletion, insertion, replacement or swap of neighbours apart."""
+    if word == text:
+        return True
+    if len(word) == len(text):
+        differ = [i for i, (a, b) in enumerate(zip(word, text)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and word[differ[0]] == text[differ[1]]
+            and word[differ[1]] == text[differ[0]]
+        )
+    longer, shorter = (word, text) if len(word) > len(text) else (text, word)
+    if len(longer) - len(shorter) != 1:
+        return False
+    index = 0
+    while index < len(shorter) and longer[index] == shorter[index]:
+        index += 1
+    return longer[index + 1 :] == shorter[index:]
 
 
 def correction(searcher: Searcher, word: str) -> str | None:

@@ -87,6 +87,23 @@ def test_worker_processes_index_what_one_process_indexes(
     assert not any(p.name.startswith("building-") for p in (tmp_path / "parallel" / "whoosh").iterdir())
 
 
+def test_an_early_commit_is_searchable_and_merged_at_the_end(
+    jsonl_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = build(jsonl_corpus, tmp_path / "serial", 1, monkeypatch)
+    monkeypatch.setattr(indexing, "BATCH_SECONDS", 0.0)  # the first commit comes at once
+    commits: list[int] = []
+    monkeypatch.setattr(indexing, "PROCESSES", 2)
+    library = Library.open(jsonl_corpus, index_dir=tmp_path / "parallel")
+    library.refresh(on_commit=lambda: commits.append(len(library._index._segments())))
+    assert len(commits) == 2
+    # The early segments (one per worker) are merged into one by the last commit.
+    assert len(library._index._segments()) <= 3
+    for query in ("harbour", '"memory chips"', "govern*", "budget NOT council"):
+        assert library.search(query, limit=1000).total == serial.search(query, limit=1000).total
+    assert len(library.documents()) == 600
+
+
 def test_parallel_refresh_replaces_changed_documents(
     jsonl_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,16 +171,32 @@ def test_term_pool_writes_the_postings_whoosh_writes(tmp_path: Path) -> None:
         )
 
 
-def test_fuzzy_lookup_finds_what_the_automaton_finds(jsonl_corpus: Path, tmp_path: Path) -> None:
+def osa_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), the slow textbook way."""
+    rows = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+def test_fuzzy_lookup_finds_every_term_one_edit_away(jsonl_corpus: Path, tmp_path: Path) -> None:
+    """What Whoosh's automaton finds, and the swaps of the last two letters it misses."""
     library = Library.open(jsonl_corpus, index_dir=tmp_path / "index")
     library.refresh()
     with library._searchers.searcher() as searcher:
         reader = searcher.reader()
-        for word in ("harbor", "tarif", "govern", "minist", "x", "chips", "budgte", "2005"):
-            for keep in range(min(3, len(word) + 1)):
-                expected = set(reader.terms_within("body", word, 1, prefix=keep))
+        lexicon = [t.decode("utf-8") for t in reader.lexicon("body")]
+        for word in ("harbor", "tarif", "govern", "minist", "x", "chips", "budgte", "2005", "cihp", "hrabour", "tairff"):
+            for keep in range(1, min(3, len(word) + 1)):  # Whoosh's own path serves prefix 0
+                automaton = set(reader.terms_within("body", word, 1, prefix=keep))
                 found = {t.decode("utf-8") for t in terms_one_edit_away(reader, "body", word, keep)}
-                assert found == expected, (word, keep)
+                truth = {t for t in lexicon if t[:keep] == word[:keep] and osa_distance(t, word) <= 1}
+                assert found == truth, (word, keep)
+                assert automaton <= found, (word, keep)
 
 
 def test_pooled_searchers_see_commits_and_not_deleted_documents(tmp_path: Path) -> None:
