@@ -1,9 +1,9 @@
 """The corpora the benchmark runs on, prepared in a temporary folder.
 
-The real corpora are read in place: a folder corpus is opened through a folder of symbolic
-links to its files, a JSONL corpus through a symbolic link to its file, so that the benchmark
-can change one document (it replaces that one link by a changed copy) without touching the
-shared data. The 100k corpus is generated: news40k's records repeated with new ids
+The real corpora are never written to: a folder corpus is opened through a folder of symbolic
+links to its files (to change one document, the benchmark replaces that one link by a changed
+copy), and a JSONL corpus is copied (docscope opens a linked file by its target, so a replaced
+link would go unseen). The 100k corpus is generated: news40k's records repeated with new ids
 (``<id>-r0``, ``<id>-r1``...) until there are 100,000, written to a temporary .jsonl.gz.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +62,11 @@ def prepare(name: str, workdir: Path) -> Corpus:
         corpus.note = "BBC News 2004-05, one article a file (and the upstream README)"
     elif name == "news40k":
         source = SHARED / "news40k.jsonl.gz"
-        link = root / "news40k.jsonl.gz"
-        _relink(link, source)
-        corpus = Corpus(name, link, source, "jsonl", raw_bytes=_gunzipped_size(source))
+        # A copy, not a link: docscope opens a linked file by its target, so the edits of
+        # ``change_one`` (which replace the file) would not be seen by an open library.
+        copy = root / "news40k.jsonl.gz"
+        _copy(source, copy)
+        corpus = Corpus(name, copy, source, "jsonl", raw_bytes=_gunzipped_size(source))
         corpus.note = "BBC + Reuters-21578 + 20 Newsgroups, one JSON object a line, gzipped"
     elif name == "news100k":
         source = SHARED / "news40k.jsonl.gz"
@@ -116,12 +119,23 @@ def _relink(link: Path, target: Path) -> None:
     link.symlink_to(target)
 
 
+def _copy(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source`` (written aside, then renamed into place)."""
+    if target.is_symlink():
+        target.unlink()
+    if target.exists() and target.read_bytes() == source.read_bytes():
+        return
+    aside = target.with_name(target.name + ".copy")
+    shutil.copyfile(source, aside)
+    aside.replace(target)
+
+
 def restore(corpus: Corpus) -> None:
     """Undo the changes ``change_one`` made: every link points at the real data again."""
     if corpus.name == "news100k":
         return
     if corpus.kind == "jsonl":
-        _relink(corpus.path, corpus.source)
+        _copy(corpus.source, corpus.path)
         return
     for dirpath, _dirnames, filenames in os.walk(corpus.source):
         relative = Path(dirpath).relative_to(corpus.source)

@@ -6,24 +6,37 @@ BM25 needs the length of a field in every document it scores, and writing a segm
 it once per posting. Whoosh reads each length from the column file with a seek and a one-byte
 read; a column holds one byte per document, so this reader loads it whole, once, and indexes a
 ``bytes`` object instead. It also inlines single postings in the term index, which Whoosh's
-format allows and whoosh-reloaded's writer meant to do (``InliningPostingsWriter``). An index
-written with this codec opens and searches with plain Whoosh, and segments written by plain
-Whoosh open with this one.
+format allows and whoosh-reloaded's writer meant to do (``InliningPostingsWriter``), and it
+writes a block's document numbers and weights as arrays and its values as one ``PackedValues``
+instead of tuples of Python objects, so reading a block back builds three objects instead of
+hundreds. Whoosh reads those blocks unchanged (it only iterates and indexes them), so an index
+written with this codec opens with plain Whoosh where ``search.codec`` can be imported, and
+segments written by plain Whoosh open with this one.
 """
 
 from __future__ import annotations
 
+import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+if TYPE_CHECKING:
+    import numpy
+
+_LITTLE = sys.byteorder == "little"
 _LENGTHS = tuple(byte_to_length(code) for code in range(256))
 """Whoosh stores a field length as one byte (a lossy code); this decodes every code."""
 _NOT_LOADED = b"not loaded"
+PACK_FROM = 16
+"""Blocks of fewer postings keep Whoosh's tuples: naming the classes that unpickle arrays
+would cost more bytes than building a few objects costs time."""
 
 
 class LengthsInMemoryReader(W3PerDocReader):
@@ -32,6 +45,7 @@ class LengthsInMemoryReader(W3PerDocReader):
     def __init__(self, storage: object, segment: object) -> None:
         super().__init__(storage, segment)
         self._length_bytes: dict[str, bytes | None] = {}
+        self._length_arrays: dict[str, numpy.ndarray] = {}
 
     def _lengths(self, fieldname: str) -> bytes | None:
         table = self._length_bytes.get(fieldname, _NOT_LOADED)
@@ -48,6 +62,19 @@ class LengthsInMemoryReader(W3PerDocReader):
         self._length_bytes[fieldname] = table
         return table
 
+    def length_array(self, fieldname: str) -> numpy.ndarray:
+        """Every document's length of ``fieldname`` (0 where it has none), decoded once, for
+        ``search.ranking``. NumPy is imported here, not on the launch path."""
+        lengths = self._length_arrays.get(fieldname)
+        if lengths is None:
+            import numpy
+
+            table = self._lengths(fieldname) or bytes(self._doccount)
+            codes = numpy.frombuffer(table, dtype=numpy.uint8)[: self._doccount]
+            decoded = numpy.array((0.0,) + _LENGTHS[1:])
+            lengths = self._length_arrays[fieldname] = decoded[codes]
+        return lengths
+
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
@@ -56,6 +83,101 @@ class LengthsInMemoryReader(W3PerDocReader):
             return default
         code = table[docnum]
         return _LENGTHS[code] if code else None
+
+
+def array_from_bytes(typecode: str, data: bytes) -> array:
+    """An array from little-endian bytes: how ``PicklingArray`` comes back from a pickle."""
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    if not _LITTLE:
+        numbers.byteswap()
+    return numbers
+
+
+class PicklingArray(array):
+    """An ``array`` that pickles as its bytes at every protocol. Whoosh pickles posting
+    blocks with protocol 2, at which a plain array pickles as a list of Python numbers."""
+
+    def __reduce_ex__(self, protocol: object) -> tuple[object, tuple[str, bytes]]:
+        data = array(self.typecode, self)
+        if not _LITTLE:
+            data.byteswap()
+        return array_from_bytes, (self.typecode, data.tobytes())
+
+
+class PackedValues:
+    """The values of a block of postings (each one's encoded positions) as one ``bytes`` and
+    where each ends: pickled and unpickled as two strings, sliced only when a value is read.
+
+    Whoosh writes a block's values as a tuple of ``bytes``, so reading a block (to score it,
+    or to merge segments) built one object per posting even when no position was needed.
+    """
+
+    __slots__ = ("blob", "ends")
+
+    def __init__(self, blob: bytes, ends: bytes | array) -> None:
+        self.blob = blob
+        """Every value, one after the other."""
+        if isinstance(ends, array):
+            self.ends = ends
+        else:
+            self.ends = array("I")
+            self.ends.frombytes(ends)
+            if not _LITTLE:
+                self.ends.byteswap()
+
+    @classmethod
+    def pack(cls, values: list[bytes]) -> PackedValues:
+        ends = array("I")
+        end = 0
+        for value in values:
+            end += len(value)
+            ends.append(end)
+        return cls(b"".join(values), ends)
+
+    def __reduce__(self) -> tuple[type, tuple[bytes, bytes]]:
+        ends = self.ends
+        if not _LITTLE:
+            ends = array("I", ends)
+            ends.byteswap()
+        return PackedValues, (self.blob, ends.tobytes())
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index: int) -> bytes:
+        if index < 0:
+            index += len(self.ends)
+        end = self.ends[index]  # raises IndexError past the end
+        return self.blob[self.ends[index - 1] if index else 0 : end]
+
+    def __iter__(self) -> Iterator[bytes]:
+        start = 0
+        blob = self.blob
+        for end in self.ends:
+            yield blob[start:end]
+            start = end
+
+
+class JoinedValues:
+    """The values of several blocks, read as one sequence (for ``search.ranking``)."""
+
+    def __init__(self) -> None:
+        self._blocks: list[object] = []
+        self._starts: list[int] = []
+        self._count = 0
+
+    def add(self, values: object) -> None:
+        self._blocks.append(values)
+        self._starts.append(self._count)
+        self._count += len(values)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> bytes:
+        block = bisect_right(self._starts, index) - 1
+        return self._blocks[block][index - self._starts[block]]  # type: ignore[index]
 
 
 class InliningPostingsWriter(W3PostingsWriter):
@@ -73,6 +195,24 @@ class InliningPostingsWriter(W3PostingsWriter):
     ) -> None:
         # A merge reads an inlined posting without a value back as "" (a str): store b"".
         super().add_posting(id_, weight, vbytes or b"", length)
+
+    def _mini_ids(self) -> array | tuple[int, ...]:
+        if self._byteids or len(self._ids) < PACK_FROM:
+            return super()._mini_ids()
+        ids = self._ids
+        return PicklingArray("I", [ids[0]] + [b - a for a, b in zip(ids, ids[1:])])
+
+    def _mini_weights(self) -> array | float | None:
+        weights = super()._mini_weights()
+        if isinstance(weights, tuple) and len(weights) >= PACK_FROM:
+            return PicklingArray("f", weights)
+        return weights
+
+    def _mini_values(self) -> object:
+        fixedsize = self._format.fixed_value_size()
+        if (fixedsize is None or fixedsize < 0) and len(self._values) >= PACK_FROM:
+            return PackedValues.pack([value or b"" for value in self._values])
+        return super()._mini_values()
 
     def finish_postings(self) -> W3TermInfo:
         terminfo = self._terminfo

@@ -159,9 +159,11 @@ def _expand(parsed: query.Query, reader: IndexReader) -> query.Query:
             return node  # entity fields are answered from the catalog; Every() is cheap
         if isinstance(node, query.Every):
             words = reader.lexicon(fieldname) if fieldname in reader.indexed_field_names() else ()
-        elif isinstance(node, query.FuzzyTerm) and node.maxdist == 1 and node.prefixlength:
+        elif isinstance(node, query.FuzzyTerm) and node.maxdist == 1:
             # What Whoosh's automaton finds (and swaps it misses), 5-20x faster.
             words = vocabulary.terms_one_edit_away(reader, fieldname, node.text, node.prefixlength)
+        elif isinstance(node, query.FuzzyTerm):
+            words = vocabulary.terms_within(reader, fieldname, node.text, node.maxdist, node.prefixlength)
         else:
             words = node._btexts(reader)
         found: list[bytes | str] = []
@@ -224,27 +226,18 @@ def run_search(
     started = time.perf_counter()
     with searchers.searcher() as searcher:
         parsed = resolve(parse_query(parser, text, searcher.reader()))
-        # One pass that scores every match, so it also counts them: Whoosh's default skips
-        # blocks that cannot reach the top and then miscounts across segments (its matcher
-        # "replacement" drops documents), or counts them in a second pass.
-        collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-        try:
-            searcher.search_with_collector(parsed, collector)
-            results = collector.results()
-            total = len(results)
-        except Exception as error:  # e.g. a phrase on a field without positions
-            raise QueryError(f"cannot run query: {_error_line(error)}") from None
+        top, total = _rank(searcher, parsed, max(1, limit))
         find = stem_finder(matched_stems(parsed))
         hits = []
-        for whoosh_hit in results:
-            stored = whoosh_hit.fields()
+        for score, number in top:
+            stored = searcher.stored_fields(number)
             body = stored.get("body", "")
             passage, marks = snippet(body, find(body) if find else [])
             hits.append(
                 Hit(
                     document=stored["id"],
                     title=stored.get("title", ""),
-                    score=round(float(whoosh_hit.score or 0.0), 4),
+                    score=round(float(score or 0.0), 4),
                     snippet=passage,
                     highlights=marks,
                 )
@@ -257,6 +250,29 @@ def run_search(
         elapsed=time.perf_counter() - started,
         suggestion=suggestion,
     )
+
+
+def _rank(searcher: Searcher, parsed: query.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
+    """The ``limit`` best (score, document number) pairs and how many documents match.
+
+    ``search.ranking`` scores every match over whole posting lists with NumPy (imported on
+    the first query, not at launch); what it cannot rank exactly as Whoosh does goes through
+    Whoosh's collector, in one pass that also scores every match, so that it counts them:
+    Whoosh's default skips blocks that cannot reach the top and then miscounts across
+    segments (its matcher "replacement" drops documents), or counts them in a second pass.
+    """
+    from search import ranking
+
+    try:
+        ranked = ranking.rank(searcher, parsed, limit)
+        if ranked is not None:
+            return ranked
+        collector = TopCollector(limit=limit, usequality=False, replace=0)
+        searcher.search_with_collector(parsed, collector)
+        results = collector.results()
+        return [(hit.score, hit.docnum) for hit in results], len(results)
+    except Exception as error:  # e.g. a phrase on a field without positions
+        raise QueryError(f"cannot run query: {_error_line(error)}") from None
 
 
 def suggest(searcher: Searcher, text: str) -> str | None:

@@ -19,6 +19,10 @@ from search.schema import stem_word
 
 SNIPPET_CHARS = 220
 """The longest passage, context included."""
+SEARCHED_CHARS = 2**15
+"""Matches are looked for in a document's first 32,768 characters, as Whoosh's highlighter
+does (``Highlighter.charlimit``): on the longest documents finding them all took longer than
+the search."""
 SURROUND = 60
 """Context kept before the first and after the last match of a passage."""
 PASSAGES = 2
@@ -53,13 +57,15 @@ def stem_finder(stems: Collection[str]) -> Callable[[str], list[Span]] | None:
         if not any(prefix.startswith(shorter) for shorter in prefixes):
             prefixes.append(prefix)
     alternatives = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
-    starts = re.compile(f"{_TOKEN_START}(?:{alternatives})", re.IGNORECASE)
+    # The lookahead on first letters rejects most positions before the lookbehinds run.
+    firsts = "".join(sorted({re.escape(prefix[0]) for prefix in prefixes}))
+    starts = re.compile(f"(?=[{firsts}]){_TOKEN_START}(?:{alternatives})", re.IGNORECASE)
 
     def find(text: str) -> list[Span]:
         spans: list[Span] = []
         position = 0
         while True:
-            start = starts.search(text, position)
+            start = starts.search(text, position, SEARCHED_CHARS)
             if start is None:
                 return spans
             token = _TOKEN.match(text, start.start())

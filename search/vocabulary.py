@@ -14,6 +14,7 @@ from collections import Counter
 from itertools import islice
 from collections.abc import Collection, Iterable, Iterator
 
+from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
@@ -117,6 +118,27 @@ def terms_one_edit_away(
         if encoded not in found and (fieldname, encoded) in reader:
             found.add(encoded)
     return iter(sorted(found))
+
+
+def terms_within(
+    reader: IndexReader, fieldname: str, text: str, maxdist: int, keep: int
+) -> list[bytes]:
+    """Terms of ``fieldname`` within ``maxdist`` edits of ``text`` (Damerau-Levenshtein, as
+    Whoosh's ``FuzzyTerm`` counts them), sharing at least its first letter, in order.
+
+    Whoosh runs its automaton in Python, or, over an index of several segments, an edit
+    distance in Python for every term of the field: seconds on a 40,000-document corpus.
+    Here the terms starting like ``text`` (a stretch of the sorted term index) are compared
+    in C++ by rapidfuzz. The first letter is always kept: two edits anywhere would match a
+    large share of a big vocabulary's short words.
+    """
+    head = text[: max(keep, 1)]
+    found: list[bytes] = []
+    for term in reader.expand_prefix(fieldname, head):
+        word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        if abs(len(word) - len(text)) <= maxdist and OSA.distance(word, text, score_cutoff=maxdist) <= maxdist:
+            found.append(word.encode("utf-8"))
+    return found
 
 
 def _within_one_edit(word: str, text: str) -> bool:

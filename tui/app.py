@@ -20,7 +20,7 @@ from textual.screen import Screen
 from search import Library
 from tui.commands import DocscopeCommands
 from tui.config import Config, config_path
-from tui.explorer import ExplorerScreen
+from tui.explorer import PANES_DELAY, ExplorerScreen
 from tui.help_screen import HelpScreen, active_sections, pane_sections
 
 
@@ -42,7 +42,12 @@ class DocscopeApp(App[None]):
     """Keys everywhere (``?`` and ``q`` give way to the search box, where they are typed)."""
 
     def __init__(
-        self, library: Library, config: Config | None = None, *, debounce: float = 0.15
+        self,
+        library: Library,
+        config: Config | None = None,
+        *,
+        debounce: float = 0.15,
+        panes_delay: float = PANES_DELAY,
     ) -> None:
         super().__init__()
         self.library = library
@@ -51,6 +56,8 @@ class DocscopeApp(App[None]):
         """The user's keymap, theme and model."""
         self.debounce = debounce
         """Seconds of quiet typing before a search (tests use 0)."""
+        self.panes_delay = panes_delay
+        """Seconds the results must settle before the side panes follow them (tests use 0)."""
         self.cancel = threading.Event()
         """Set on exit: indexing and analysis stop at their next check."""
         self.sub_title = library.corpus.name
@@ -61,7 +68,7 @@ class DocscopeApp(App[None]):
     @cached_property
     def explorer(self) -> ExplorerScreen:
         """The explorer screen (the bottom of the screen stack, kept after exit)."""
-        return ExplorerScreen(self.library, self.cancel, self.debounce)
+        return ExplorerScreen(self.library, self.cancel, self.debounce, self.panes_delay)
 
     @property
     def jobs_running(self) -> int:

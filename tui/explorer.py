@@ -7,6 +7,7 @@ its ``show_*`` method. No pane knows another, and nothing here reads a pane's in
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Collection
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -39,6 +41,9 @@ RERUN_EVERY = 0.5
 """While indexing, re-run the current query on a commit at most this often (seconds)."""
 PANES_EVERY = 2.0
 """While analysing, refresh the side panes on a commit at most this often (seconds)."""
+PANES_DELAY = 0.3
+"""Seconds the results must stay put (no search running) before the side panes follow them:
+reloading them on every keystroke would compete with the next search for the interpreter."""
 TABS: dict[str, str] = {"entities": "entities-tab", "quotes": "quotes-tab", "stats": "stats-tab"}
 """Side pane id to its tab id."""
 
@@ -69,7 +74,13 @@ class ExplorerScreen(Screen[None]):
     ]  # fmt: skip
     """Keys that give way to a focused input: typing "s" in the search box types an s."""
 
-    def __init__(self, library: Library, cancel: threading.Event, debounce: float = 0.15) -> None:
+    def __init__(
+        self,
+        library: Library,
+        cancel: threading.Event,
+        debounce: float = 0.15,
+        panes_delay: float = PANES_DELAY,
+    ) -> None:
         super().__init__()
         self.library = library
         """The corpus and its index: the only way to the data."""
@@ -77,6 +88,8 @@ class ExplorerScreen(Screen[None]):
         """Set on exit: indexing and analysis stop at their next check."""
         self.debounce = debounce
         """Seconds of quiet typing before a search (tests use 0)."""
+        self.panes_delay = panes_delay
+        """Seconds the results must settle before the side panes follow them (tests use 0)."""
         self.jobs = jobs.JobRunner(self, library)
         """Runs the slow work on threads and posts the answers here."""
         self.catalog: list[DocumentInfo] = []
@@ -100,6 +113,8 @@ class ExplorerScreen(Screen[None]):
         self._last_panes = 0.0
         self._mention_step: tuple[str, int] = ("", -1)
         self._started = False
+        self._panes_timer: Timer | None = None
+        self._listing: tuple[str, tuple[DocumentInfo, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield SearchBox(self.debounce, id="search-box")
@@ -117,6 +132,7 @@ class ExplorerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        gc.freeze()  # see _start_background
         self.query_one(SearchBox).focus_input()
         self._search()  # the document list first: background work starts once it is up
 
@@ -141,6 +157,10 @@ class ExplorerScreen(Screen[None]):
             self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
+        # The modules, the widgets (frozen on mount) and now the document list live as long as
+        # the app. Left to the collector, each full collection would walk all of them, a tenth
+        # of a second with 40,000 documents: long enough to stall start-up or a keystroke.
+        gc.freeze()
         self.jobs.run("index", jobs.index_job, self._relay, self.cancel)
         self._refresh_panes()
 
@@ -186,7 +206,7 @@ class ExplorerScreen(Screen[None]):
         now = time.monotonic()
         if event.stage == "index" and now - self._last_rerun >= RERUN_EVERY:
             self._last_rerun = now
-            self._search()
+            self._search(reload=True)
         elif event.stage == "analyse" and now - self._last_panes >= PANES_EVERY:
             self._last_panes = now
             self._refresh_panes()
@@ -196,7 +216,7 @@ class ExplorerScreen(Screen[None]):
         self.query_one(JobStatus).finish()
         report = event.report
         if report is not None:
-            self._search()
+            self._search(reload=True)
             self._refresh_panes()
             if report.skipped:
                 self.notify(
@@ -216,13 +236,22 @@ class ExplorerScreen(Screen[None]):
 
     # --- searching ---------------------------------------------------------------------------
 
-    def _search(self) -> None:
-        self.jobs.run("search", jobs.search_job, self.current_query, self.sort)
+    def _search(self, *, reload: bool = False) -> None:
+        """Search for the current query. A blank one lists every document: the last listing
+        is shown again when it is in the same order, unless the index changed (``reload``)."""
+        if reload:
+            self._listing = None
+        if not self.current_query.strip() and self._listing and self._listing[0] == self.sort:
+            self._show_listing(*self._listing)
+        else:
+            self.jobs.run("search", jobs.search_job, self.current_query, self.sort)
 
     @on(SearchBox.QueryChanged)
     def _query_changed(self, event: SearchBox.QueryChanged) -> None:
         self.current_query = event.query
         self._search()
+        if self._panes_timer is not None:  # typing goes on: the panes wait for its results
+            self._defer_panes()
         if self.open_id is not None:
             self.jobs.run("hits", jobs.hits_job, self.open_id, event.query)
 
@@ -242,12 +271,15 @@ class ExplorerScreen(Screen[None]):
     @on(msg.ListingDone)
     def _listing_done(self, event: msg.ListingDone) -> None:
         self._start_background_once()
+        self._listing = (event.sort, event.documents)
         self.catalog = list(event.documents)
-        if self.current_query.strip():
-            return
-        self.query_one(ResultList).show_documents(event.documents, event.sort)
-        self.query_one(SearchBox).show_listing(len(event.documents), event.sort)
-        self._results_changed([info.id for info in event.documents])
+        if not self.current_query.strip():
+            self._show_listing(event.sort, event.documents)
+
+    def _show_listing(self, sort: str, documents: tuple[DocumentInfo, ...]) -> None:
+        self.query_one(ResultList).show_documents(documents, sort)
+        self.query_one(SearchBox).show_listing(len(documents), sort)
+        self._results_changed([info.id for info in documents])
 
     @on(msg.SearchFailed)
     def _search_failed(self, event: msg.SearchFailed) -> None:
@@ -255,9 +287,30 @@ class ExplorerScreen(Screen[None]):
             self.query_one(SearchBox).show_error(event.error)
 
     def _results_changed(self, ids: list[str]) -> None:
+        """New results: the panes that follow them reload once the results have settled."""
         if ids == self.result_ids:
             return
         self.result_ids = ids
+        self._defer_panes()
+
+    def _defer_panes(self) -> None:
+        """(Re)start the countdown to reloading the panes that follow the results."""
+        if self._panes_timer is not None:
+            self._panes_timer.stop()
+            self._panes_timer = None
+        if self.panes_delay <= 0:
+            self._load_result_panes()
+        else:
+            self._panes_timer = self.set_timer(self.panes_delay, self._results_settled)
+
+    def _results_settled(self) -> None:
+        self._panes_timer = None
+        if self.jobs.busy("search"):  # more results are on their way
+            self._defer_panes()
+        else:
+            self._load_result_panes()
+
+    def _load_result_panes(self) -> None:
         if self.entity_scope == "results":
             self._load_entities()
         self._load_quotes()

@@ -4,6 +4,12 @@ The app hands it data with ``show_hits`` / ``show_documents``; it reports
 ``ResultList.Opened`` (Enter or a click) and ``ResultList.SortChanged`` (the sort key). Titles
 and snippets are document text, so they are built as ``Content`` with styled spans, never
 markup.
+
+``OptionList`` builds and measures every option it holds, and a corpus can list tens of
+thousands of documents, so the list holds only the entries around the view: a couple of pages
+at first, a couple more whenever the cursor or the view comes within a page of the last one
+built. End (or coming back up to the first one built, after End) builds afresh around the
+entry wanted.
 """
 
 from __future__ import annotations
@@ -16,14 +22,19 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
+from textual.style import Style
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from search.records import DocumentInfo, Hit, SearchResult
 from tui.reader import plain
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
 """The orders of the document list, in the order the sort key cycles through them."""
+ENTRY_LINES = 3
+"""The fewest lines an entry takes: a title, one line of figures or snippet, a rule."""
+MIN_PAGE = 8
+"""The fewest entries counted as a page, before the list knows its height."""
 
 
 def format_date(modified: float | None) -> str:
@@ -84,96 +95,156 @@ class ResultList(OptionList):
         """The documents shown (empty while showing hits)."""
         self._listing = True
         self._empty_message = "Indexing…"
+        self._first = 0
+        """The position in ``entries`` of the entry in the first option."""
 
     def on_mount(self) -> None:
         self.border_title = "Results"
         self.tooltip = "Enter or click opens a document; o changes the order of the list"
         self.watch(self.app, "theme", self._theme_changed, init=False)
+        self.watch(self, "scroll_y", self._scrolled, init=False)
 
     # --- what the app tells it ---------------------------------------------------------------
 
     @property
+    def entries(self) -> Sequence[Hit | DocumentInfo]:
+        """Everything listed, top to bottom: the hits, or every document for the empty query."""
+        return self.documents if self._listing else self.hits
+
+    @property
     def document_ids(self) -> list[str]:
         """Ids of the documents listed, top to bottom."""
-        if self._listing:
-            return [info.id for info in self.documents]
-        return [hit.document for hit in self.hits]
+        return [_entry_id(entry) for entry in self.entries]
 
     def show_hits(self, result: SearchResult) -> None:
         """Ranked hits for a query."""
+        if not self._listing and result.hits == self.hits:
+            return  # the same answer again: one more letter often changes nothing
         self._listing = False
         self.hits = result.hits
         self.documents = ()
         self._empty_message = "No documents match"
-        self._rebuild(keep=None)
+        self._build_around(0)
 
     def show_documents(self, documents: Sequence[DocumentInfo], sort: str) -> None:
-        """Every document, in ``sort`` order (the empty query)."""
+        """Every document in ``sort`` order (the empty query); the cursor stays on its document."""
         keep = self.highlighted_id if self._listing else None
         self._listing = True
         self.sort = sort
         self.hits = ()
         self.documents = tuple(documents)
         self._empty_message = "No documents indexed yet"
-        self._rebuild(keep=keep)
+        index = 0
+        if keep is not None:
+            index = next((i for i, info in enumerate(self.documents) if info.id == keep), 0)
+        self._build_around(index)
 
     @property
     def highlighted_id(self) -> str | None:
         """The id of the highlighted document, if any."""
-        if self.highlighted is None or self.option_count == 0:
+        if self.highlighted is None or not self.entries:
             return None
         return self.get_option_at_index(self.highlighted).id
 
-    # --- inside ------------------------------------------------------------------------------
+    @property
+    def highlighted_entry(self) -> int | None:
+        """The position in ``entries`` of the highlighted result, if any."""
+        if self.highlighted is None or not self.entries:
+            return None
+        return self._first + self.highlighted
 
-    def _theme_changed(self) -> None:
-        self._rebuild(keep=self.highlighted_id)
+    # --- building the entries near the view ----------------------------------------------------
 
-    def _rebuild(self, keep: str | None) -> None:
-        if self._listing:
-            options = [Option(self._document_prompt(info), id=info.id) for info in self.documents]
-        else:
-            options = [Option(self._hit_prompt(hit), id=hit.document) for hit in self.hits]
-        if not options:
+    @property
+    def _page(self) -> int:
+        """The most entries the list can show at once."""
+        return max(MIN_PAGE, self.scrollable_content_region.height // ENTRY_LINES + 1)
+
+    def _build_around(self, index: int) -> None:
+        """Build the options afresh for the entries within two pages of ``index``; highlight it."""
+        entries = self.entries
+        if not entries:
+            self._first = 0
             self.set_options([Option(Content(self._empty_message), disabled=True)])
             return
-        separated: list[Option | None] = []
-        for option in options:
-            if separated:
-                separated.append(None)
-            separated.append(option)
-        self.set_options(separated)
-        index = 0
-        if keep is not None:
-            try:
-                index = self.get_option_index(keep)
-            except OptionDoesNotExist:
-                index = 0
-        self.highlighted = index
+        reach = 2 * self._page
+        self._first = max(0, index - reach)
+        self.set_options(self._new_options(self._first, index + reach))
+        self.highlighted = index - self._first
 
-    def _hit_prompt(self, hit: Hit) -> Content:
-        snippet = Content(plain(hit.snippet.replace("\n", " ")))
-        match_style = self.get_visual_style("result-list--match")
-        for start, end in hit.highlights:
-            snippet = snippet.stylize(match_style, start, end)
-        snippet = snippet.stylize_before(self.get_visual_style("result-list--snippet"))
-        return Content.assemble(
-            (plain(hit.title or hit.document), self.get_visual_style("result-list--title")),
-            "\n",
-            (f"{hit.score:.2f} · ", self.get_visual_style("result-list--meta")),
-            snippet,
-        )
+    def _extend(self) -> None:
+        """Build the next two pages of entries below the last option."""
+        end = self._first + self.option_count
+        self.add_options(self._new_options(end, end + 2 * self._page))
 
-    def _document_prompt(self, info: DocumentInfo) -> Content:
-        meta = f"{info.words:,} words"
-        date = format_date(info.modified)
-        if date:
-            meta = f"{meta} · {date}"
-        return Content.assemble(
-            (plain(info.title or info.id), self.get_visual_style("result-list--title")),
-            "\n",
-            (meta, self.get_visual_style("result-list--meta")),
-        )
+    def _new_options(self, start: int, end: int) -> list[Option | None]:
+        """Options for ``entries[start:end]``, each with a rule under it but the very last."""
+        entries = self.entries
+        styles = {name: self.get_visual_style(name) for name in self.COMPONENT_CLASSES}
+        options: list[Option | None] = []
+        for entry in entries[start:end]:
+            if isinstance(entry, Hit):
+                options.append(Option(_hit_prompt(entry, styles), id=entry.document))
+            else:
+                options.append(Option(_document_prompt(entry, styles), id=entry.id))
+            options.append(None)
+        if end >= len(entries):
+            options.pop()
+        return options
+
+    def _follow(self, top: int, bottom: int) -> None:
+        """Options ``top``..``bottom`` are in view or under the cursor: build what is near them."""
+        more_below = self._first + self.option_count < len(self.entries)
+        if more_below and bottom >= self.option_count - self._page:
+            self._extend()
+        elif self._first > 0 and top < self._page:
+            self._build_in_view()
+
+    def _build_in_view(self) -> None:
+        """Build afresh around the entry at the top of the view; the view and cursor stay put."""
+        option, offset = self._lines[int(self.scroll_y)]
+        top, highlighted = self._first + option, self.highlighted_entry
+        self._build_around(top)
+        if highlighted is not None and 0 <= highlighted - self._first < self.option_count:
+            # quietly: moving the cursor would scroll to it and undo the scroll that got here
+            self.set_reactive(OptionList.highlighted, highlighted - self._first)
+        line = self._index_to_line[top - self._first] + offset
+        self.scroll_to(y=line, animate=False, immediate=True)
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is not None and self.entries:
+            self._follow(highlighted, highlighted)
+
+    def _scrolled(self) -> None:
+        self.call_next(self._follow_scroll)  # once the scroll settles (building scrolls too)
+
+    def _follow_scroll(self) -> None:
+        """The view moved (wheel, scrollbar, cursor): build what comes near it."""
+        lines = self._lines
+        top = int(self.scroll_y)
+        if self.entries and top < len(lines):
+            bottom = min(len(lines) - 1, top + self.scrollable_content_region.height)
+            self._follow(lines[top][0], lines[bottom][0])
+
+    def _theme_changed(self) -> None:
+        self._build_around(self.highlighted_entry or 0)
+
+    # --- keys and mouse ------------------------------------------------------------------------
+
+    def action_first(self) -> None:
+        """Move the highlight to the first result."""
+        if self._first > 0:
+            self._build_around(0)
+        else:
+            super().action_first()
+
+    def action_last(self) -> None:
+        """Move the highlight to the last result."""
+        if self._first + self.option_count < len(self.entries):
+            self._build_around(len(self.entries) - 1)
+        else:
+            super().action_last()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -190,3 +261,32 @@ class ResultList(OptionList):
         """Ask for the document list in the next order (title, length, date)."""
         following = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.post_message(self.SortChanged(following))
+
+
+def _entry_id(entry: Hit | DocumentInfo) -> str:
+    return entry.document if isinstance(entry, Hit) else entry.id
+
+
+def _hit_prompt(hit: Hit, styles: dict[str, Style]) -> Content:
+    snippet = Content(plain(hit.snippet.replace("\n", " ")))
+    for start, end in hit.highlights:
+        snippet = snippet.stylize(styles["result-list--match"], start, end)
+    snippet = snippet.stylize_before(styles["result-list--snippet"])
+    return Content.assemble(
+        (plain(hit.title or hit.document), styles["result-list--title"]),
+        "\n",
+        (f"{hit.score:.2f} · ", styles["result-list--meta"]),
+        snippet,
+    )
+
+
+def _document_prompt(info: DocumentInfo, styles: dict[str, Style]) -> Content:
+    meta = f"{info.words:,} words"
+    date = format_date(info.modified)
+    if date:
+        meta = f"{meta} · {date}"
+    return Content.assemble(
+        (plain(info.title or info.id), styles["result-list--title"]),
+        "\n",
+        (meta, styles["result-list--meta"]),
+    )

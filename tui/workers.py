@@ -222,8 +222,9 @@ def quotes_job(library: Library, documents: Collection[str] | None) -> Message:
 
 
 def corpus_stats_job(library: Library) -> Message:
-    """Figures for the whole corpus."""
-    return CorpusStatsLoaded(library.corpus_stats())
+    """Figures for the whole corpus (not each document's: the pane shows none of them, and
+    they mean reading every document)."""
+    return CorpusStatsLoaded(library.corpus_stats(per_document=False))
 
 
 def document_stats_job(library: Library, doc_id: str) -> Message:

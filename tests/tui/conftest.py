@@ -8,6 +8,7 @@ folders too).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -41,8 +42,10 @@ M = TypeVar("M", bound=Message)
 class RecordingApp(DocscopeApp):
     """The app, remembering every message posted to it (by workers or bubbling from panes)."""
 
-    def __init__(self, library: Library, config: Config, debounce: float = 0) -> None:
-        super().__init__(library, config=config, debounce=debounce)
+    def __init__(
+        self, library: Library, config: Config, debounce: float = 0, panes_delay: float = 0
+    ) -> None:
+        super().__init__(library, config=config, debounce=debounce, panes_delay=panes_delay)
         self.posted: list[Message] = []
         """Every message posted to the app, oldest first."""
 
@@ -103,3 +106,11 @@ def terminal_env(tmp_path: Path) -> dict[str, str]:
         DOCSCOPE_CONFIG_DIR=str(tmp_path / "config" / "docscope"),
     )
     return env
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """The explorer freezes the heap it starts with (``gc.freeze``); unfreeze it after each
+    test, so that one test's garbage is not kept for the rest of the session."""
+    yield
+    gc.unfreeze()

@@ -132,6 +132,40 @@ async def test_the_sort_key_cycles_the_document_list(app: RecordingApp) -> None:
         assert "by words" in str(app.query_one("#search-status", Label).content)
 
 
+async def test_clearing_the_query_shows_the_list_again_without_a_search(
+    app: RecordingApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        listings = len(app.messages(msg.ListingDone))
+        await search_for(app, pilot, "harbour")
+        await search_for(app, pilot, "")
+        assert len(app.messages(msg.ListingDone)) == listings  # the list it had, no new job
+        assert len(app.query_one(ResultList).documents) == 4
+        assert "4 documents" in str(app.query_one("#search-status", Label).content)
+
+
+async def test_the_side_panes_follow_the_results_once_typing_pauses(library: Library) -> None:
+    app = RecordingApp(library, config=Config(), panes_delay=0.5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.6)  # the document list's own reload
+        await settle(app, pilot)
+        reloads = len(app.messages(msg.QuotesLoaded))
+        app.query_one(SearchBox).focus_input()
+        await pilot.press(*"harbour")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one(ResultList).hits  # the results are up at once...
+        assert len(app.messages(msg.QuotesLoaded)) == reloads  # ...the panes wait
+        await pilot.pause(0.6)
+        await settle(app, pilot)
+        assert len(app.messages(msg.QuotesLoaded)) == reloads + 1  # once, for "harbour"
+        assert {q.document for q in app.query_one(QuotesPane).quotes} <= {
+            hit.document for hit in app.query_one(ResultList).hits
+        }
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
