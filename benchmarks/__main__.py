@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quick", action="store_true", help="one indexing run, fewer repeats, no analysis")
     parser.add_argument("--no-analysis", action="store_true", help="skip the NLP analysis pass")
+    parser.add_argument(
+        "--analyse",
+        metavar="LIST",
+        help="analyse only these corpora (default: every one but news100k, which reuses news40k's)",
+    )
     parser.add_argument("--peers", default="fts5,tantivy,ripgrep", metavar="LIST", help="comma-separated peers to run (default: all)")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md", help="where to write the report")
     parser.add_argument("--workdir", type=Path, help="folder for indexes and generated data (default: a new temporary folder)")
@@ -56,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = Plan.quick() if options.quick else Plan()
     if options.no_analysis:
         plan.analysis = False
+    if options.analyse is not None:
+        plan.analysed = tuple(n.strip() for n in options.analyse.split(",") if n.strip())
     plan.peers = tuple(p.strip() for p in options.peers.split(",") if p.strip())
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="docscope-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,8 @@ class Plan:
     typed_queries: int = 5
     serial_text_pass: bool = True
     analysis: bool = True
+    analysed: tuple[str, ...] = ("seeds", "bbc", "news40k")
+    """The corpora analysed when ``analysis`` is on (news100k reuses news40k's analysis)."""
     peers: tuple[str, ...] = ("fts5", "tantivy", "ripgrep")
 
     @classmethod
@@ -87,7 +89,7 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
         shutil.rmtree(serial_dir, ignore_errors=True)
     figures["size_text"] = _sizes(index_dir)
 
-    if plan.analysis and corpus.name != "news100k":
+    if plan.analysis and corpus.name in plan.analysed and corpus.name != "news100k":
         log(f"{corpus.name}: analysis")
 
         def analyse() -> None:

@@ -135,16 +135,16 @@ class SearchBox(Vertical):
         shown = len(result.hits)
         noun = "hit" if result.total == 1 else "hits"
         if shown < result.total:
-            status = f"{shown} of {result.total} {noun} · {format_elapsed(result.elapsed)}"
+            status = f"{shown} of {result.total:,} {noun} · {format_elapsed(result.elapsed)}"
         else:
-            status = f"{result.total} {noun} · {format_elapsed(result.elapsed)}"
+            status = f"{result.total:,} {noun} · {format_elapsed(result.elapsed)}"
         self._set_status(status, error=False)
         self._show_suggestion(result.suggestion if result.suggestion != result.query else None)
 
     def show_listing(self, count: int, sort: str) -> None:
         """The empty query lists every document."""
         noun = "document" if count == 1 else "documents"
-        self._set_status(f"{count} {noun} · by {sort}", error=False)
+        self._set_status(f"{count:,} {noun} · by {sort}", error=False)
         self._show_suggestion(None)
 
     def show_error(self, message: str) -> None:
