@@ -20,9 +20,9 @@ from search.schema import stem_word
 SNIPPET_CHARS = 220
 """The longest passage, context included."""
 SEARCHED_CHARS = 2**15
-"""Matches are looked for in a document's first 32,768 characters, as Whoosh's highlighter
-does (``Highlighter.charlimit``): on the longest documents finding them all took longer than
-the search."""
+"""Matches are looked for in a document's first 32,768 characters (Whoosh's highlighter stops
+there: ``Highlighter.charlimit``), and only past them when there is none: on the longest
+documents finding every match took longer than the search."""
 SURROUND = 60
 """Context kept before the first and after the last match of a passage."""
 PASSAGES = 2
@@ -62,10 +62,16 @@ def stem_finder(stems: Collection[str]) -> Callable[[str], list[Span]] | None:
     starts = re.compile(f"(?=[{firsts}]){_TOKEN_START}(?:{alternatives})", re.IGNORECASE)
 
     def find(text: str) -> list[Span]:
+        spans = _find(text, SEARCHED_CHARS)
+        if not spans and len(text) > SEARCHED_CHARS:
+            spans = _find(text, len(text))
+        return spans
+
+    def _find(text: str, limit: int) -> list[Span]:
         spans: list[Span] = []
         position = 0
         while True:
-            start = starts.search(text, position, SEARCHED_CHARS)
+            start = starts.search(text, position, limit)
             if start is None:
                 return spans
             token = _TOKEN.match(text, start.start())
