@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -45,6 +45,14 @@ class LengthsInMemoryReader(W3PerDocReader):
     def __init__(self, storage: object, segment: object) -> None:
         super().__init__(storage, segment)
         self._length_bytes: dict[str, bytes | None] = {}
+        # Opened now, not at the first read: another docscope may merge this segment away
+        # and delete its files while a searcher still reads it, and an open file stays
+        # readable after it is deleted. Whoosh would look for the file later and, not finding
+        # it, hand back no stored fields at all.
+        self._cached_reader("_stored", STORED_COLUMN)
+        for column in ("_title_len", "_body_len"):
+            if self.has_column(column) and column not in self._colfiles:
+                self._colfiles[column] = self._get_column_file(column)
         self._length_arrays: dict[str, numpy.ndarray] = {}
 
     def _lengths(self, fieldname: str) -> bytes | None:
@@ -52,7 +60,7 @@ class LengthsInMemoryReader(W3PerDocReader):
         if table is not _NOT_LOADED:
             return table
         column = f"_{fieldname}_len"
-        if not self.has_column(column):
+        if column not in self._colfiles and not self.has_column(column):
             table = None
         else:
             if column not in self._colfiles:
