@@ -175,16 +175,30 @@ class Library:
         """Ranked hits with snippets. Raises ``QueryError`` on a malformed query."""
         return run_search(self._searchers, self._parser, query, limit, self._resolve_entities)
 
+    def warm_up(self) -> None:
+        """Do now what the first search would pay for: import NumPy (for ranking) and open the
+        index's searcher, about a tenth of a second. Meant for a thread while the user reads
+        the first screen. A failure is left for the search that meets it to report."""
+        try:
+            from search import ranking  # noqa: F401
+
+            with self._searchers.searcher() as searcher:
+                searcher.doc_count()
+        except Exception:  # noqa: BLE001 - the first real search reports the same problem
+            pass
+
     def _resolve_entities(self, parsed: WhooshQuery) -> WhooshQuery:
         return resolve_entity_fields(parsed, self._catalog.documents_with_entity)
 
     def documents(self, sort: str = "title") -> list[DocumentInfo]:
         """Every indexed document, sorted by "title", "words" (longest first) or "modified"
         (newest first)."""
-        rows = [
-            DocumentInfo(*row)
-            for row in self._catalog.query("SELECT id, title, words, size, modified FROM documents")
-        ]
+        rows = list(
+            map(
+                DocumentInfo._make,
+                self._catalog.query("SELECT id, title, words, size, modified FROM documents"),
+            )
+        )
         if sort == "words":
             rows.sort(key=lambda d: (-d.words, d.title.casefold()))
         elif sort == "modified":

@@ -308,9 +308,10 @@ def _forget_unindexed(index: FileIndex, path: Path) -> int:
     if not path.exists():
         return 0
     catalog = Catalog(path)
+    whoosh_count = sum(segment.doc_count() for segment in index._segments())  # no reader opened
+    if whoosh_count >= catalog.document_count():
+        return 0
     with index.searcher() as searcher:
-        if searcher.doc_count() >= catalog.document_count():
-            return 0
         missing = [
             (doc_id, file)
             for doc_id, file in catalog.query("SELECT id, file FROM documents")

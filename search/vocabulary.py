@@ -14,7 +14,6 @@ from collections import Counter
 from itertools import islice
 from collections.abc import Collection, Iterable, Iterator
 
-from rapidfuzz.distance import OSA
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
@@ -132,6 +131,8 @@ def terms_within(
     in C++ by rapidfuzz. The first letter is always kept: two edits anywhere would match a
     large share of a big vocabulary's short words.
     """
+    from rapidfuzz.distance import OSA  # 25 ms to import: not on the launch path
+
     head = text[: max(keep, 1)]
     found: list[bytes] = []
     for term in reader.expand_prefix(fieldname, head):

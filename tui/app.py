@@ -68,7 +68,9 @@ class DocscopeApp(App[None]):
     @cached_property
     def explorer(self) -> ExplorerScreen:
         """The explorer screen (the bottom of the screen stack, kept after exit)."""
-        return ExplorerScreen(self.library, self.cancel, self.debounce, self.panes_delay)
+        screen = ExplorerScreen(self.library, self.cancel, self.debounce, self.panes_delay)
+        screen.fit_width(self.size.width)
+        return screen
 
     @property
     def jobs_running(self) -> int:

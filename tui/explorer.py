@@ -136,6 +136,13 @@ class ExplorerScreen(Screen[None]):
         self.query_one(SearchBox).focus_input()
         self._search()  # the document list first: background work starts once it is up
 
+    def fit_width(self, width: int) -> None:
+        """Take the breakpoint class of ``width`` before the first resize event: the event then
+        changes no class, and spares restyling every widget during start-up."""
+        fitting = [name for min_width, name in self.HORIZONTAL_BREAKPOINTS if width >= min_width]
+        classes = {name: name == fitting[-1] for _min_width, name in self.HORIZONTAL_BREAKPOINTS}
+        self.update_classes(classes, update=False)
+
     @property
     def panes(self) -> list[Widget]:
         """The panes whose keys the help lists."""
@@ -161,6 +168,7 @@ class ExplorerScreen(Screen[None]):
         # the app. Left to the collector, each full collection would walk all of them, a tenth
         # of a second with 40,000 documents: long enough to stall start-up or a keystroke.
         gc.freeze()
+        self.run_worker(self.library.warm_up, name="warm-up", group="warm-up", thread=True)
         self.jobs.run("index", jobs.index_job, self._relay, self.cancel)
         self._refresh_panes()
 

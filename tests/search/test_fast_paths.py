@@ -216,6 +216,28 @@ def test_pooled_searchers_see_commits_and_not_deleted_documents(tmp_path: Path) 
     assert library.search("harbour").total == 1
 
 
+def test_warm_up_leaves_a_searcher_for_the_first_search(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Alpha\n\nThe harbour was calm.", encoding="utf-8")
+    Library.open(corpus, index_dir=tmp_path / "index").refresh()
+    library = Library.open(corpus, index_dir=tmp_path / "index")  # no searcher opened yet
+    library.warm_up()
+    assert len(library._searchers._idle) == 1  # taken, not opened, by the first search
+    assert library.search("harbour").total == 1
+
+
+def test_warm_up_leaves_errors_to_the_search_that_meets_them(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Alpha\n\nThe harbour was calm.", encoding="utf-8")
+    Library.open(corpus, index_dir=tmp_path / "index").refresh()
+    library = Library.open(corpus, index_dir=tmp_path / "index")
+    for name in (tmp_path / "index" / "whoosh").iterdir():
+        name.unlink()
+    library.warm_up()  # no exception here
+
+
 def test_snippet_marks_every_word_the_analyzer_matches() -> None:
     analyzer = StemmingTokenizer()
     rng = random.Random(11)

@@ -6,6 +6,7 @@ debounce of 0; tests wait for workers and for the message queue, never for the c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from search.records import SearchResult
 from tests.tui.conftest import RecordingApp, copy_corpus
 from tui import messages as msg
 from tui.config import Config, load_config
+from tui.explorer import ExplorerScreen
 from tui.help_screen import HelpScreen
 from tui.launch import run_explorer
 from tui.panes.entities import EntitiesPane
@@ -316,8 +318,17 @@ async def test_side_tab_keys_switch_tabs(app: RecordingApp) -> None:
         assert app.query_one(TabbedContent).active == "stats-tab"
 
 
+def test_the_explorer_takes_its_width_class_before_the_first_resize(library: Library) -> None:
+    screen = ExplorerScreen(library, threading.Event())
+    screen.fit_width(80)
+    assert screen.has_class("-narrow") and not screen.has_class("-wide")
+    screen.fit_width(120)
+    assert screen.has_class("-wide") and not screen.has_class("-narrow")
+
+
 async def test_narrow_screens_fold_the_side_panes(app: RecordingApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("-narrow")
         await settle(app, pilot)
         side = app.query_one("#side")
         assert not side.display or side.region.width == 0
