@@ -216,23 +216,24 @@ def test_pooled_searchers_see_commits_and_not_deleted_documents(tmp_path: Path) 
     assert library.search("harbour").total == 1
 
 
-def test_warm_up_leaves_a_searcher_for_the_first_search(tmp_path: Path) -> None:
+def indexed_then_reopened(tmp_path: Path) -> Library:
+    """A one-document corpus, indexed, then opened again: no searcher opened yet."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Alpha\n\nThe harbour was calm.", encoding="utf-8")
     Library.open(corpus, index_dir=tmp_path / "index").refresh()
-    library = Library.open(corpus, index_dir=tmp_path / "index")  # no searcher opened yet
+    return Library.open(corpus, index_dir=tmp_path / "index")
+
+
+def test_warm_up_leaves_a_searcher_for_the_first_search(tmp_path: Path) -> None:
+    library = indexed_then_reopened(tmp_path)
     library.warm_up()
     assert len(library._searchers._idle) == 1  # taken, not opened, by the first search
     assert library.search("harbour").total == 1
 
 
 def test_warm_up_leaves_errors_to_the_search_that_meets_them(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Alpha\n\nThe harbour was calm.", encoding="utf-8")
-    Library.open(corpus, index_dir=tmp_path / "index").refresh()
-    library = Library.open(corpus, index_dir=tmp_path / "index")
+    library = indexed_then_reopened(tmp_path)
     for name in (tmp_path / "index" / "whoosh").iterdir():
         name.unlink()
     library.warm_up()  # no exception here
