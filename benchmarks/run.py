@@ -35,7 +35,8 @@ class Plan:
 
     index_runs: int = 3
     reopen_runs: int = 5
-    screen_runs: int = 5
+    screen_runs: int = 20
+    phase_runs: int = 5
     query_passes: int = 5
     change_runs: int = 5
     typed_queries: int = 5
@@ -47,7 +48,10 @@ class Plan:
 
     @classmethod
     def quick(cls) -> Plan:
-        return cls(1, 3, 3, 2, 3, 3, False, False)
+        return cls(
+            index_runs=1, reopen_runs=3, screen_runs=4, phase_runs=2, query_passes=2,
+            change_runs=3, typed_queries=3, serial_text_pass=False, analysis=False,
+        )
 
 
 @dataclass
@@ -158,20 +162,38 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
     log(f"{corpus.name}: first screen x{plan.screen_runs}")
     config = workdir / "config"
     config.mkdir(exist_ok=True)
-    guarded("first screen", lambda: figures.update(first_screen=Summary.of(
-        [ui.first_screen(corpus.path, index_dir, config) for _ in range(plan.screen_runs)]
-    )))
+    bytecode = workdir / "bytecode"
+
+    def first_screen() -> None:
+        ui.first_screen(corpus.path, index_dir, config, bytecode)  # fills the bytecode cache
+        figures["first_screen"] = Summary.of(
+            [ui.first_screen(corpus.path, index_dir, config, bytecode) for _ in range(plan.screen_runs)]
+        )
+        figures["first_screen_uncompiled"] = Summary.of(
+            [ui.first_screen(corpus.path, index_dir, config, None) for _ in range(plan.screen_runs // 2)]
+        )
+        phases = [
+            ui.first_screen_phases(corpus.path, index_dir, config, bytecode)
+            for _ in range(plan.phase_runs)
+        ]
+        figures["first_screen_phases"] = {
+            name: Summary.of([p[name] for p in phases]) for name, _label in ui.PHASES
+        }
+        figures["first_screen_phases"]["total"] = Summary.of([sum(p.values()) for p in phases])
+
+    guarded("first screen", first_screen)
 
     log(f"{corpus.name}: keypresses")
     typed = TYPED["seeds" if corpus.name == "seeds" else "news"][: plan.typed_queries]
 
     def keypresses() -> None:
-        figures["keypress"], figures["keypress_timeouts"] = ui.keypresses(
+        figures["keypress"] = ui.keypresses(
             corpus.path, index_dir, typed, debounce=0.0, analysis=analysed
         )
-        figures["keypress_debounced"], _ = ui.keypresses(
+        figures["keypress_debounced"] = ui.keypresses(
             corpus.path, index_dir, typed[:2], debounce=0.15, analysis=analysed
         )
+        figures["keypress_bare"] = ui.bare_app_keypresses(typed)
 
     guarded("keypress to results", keypresses)
     log(f"{corpus.name}: re-index one changed document x{plan.change_runs}")

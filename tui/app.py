@@ -9,6 +9,7 @@ commands to Textual's.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from search import Library
+from search.records import DocumentInfo
 from tui.commands import DocscopeCommands
 from tui.config import Config, config_path
 from tui.explorer import PANES_DELAY, ExplorerScreen
@@ -48,10 +50,13 @@ class DocscopeApp(App[None]):
         *,
         debounce: float = 0.15,
         panes_delay: float = PANES_DELAY,
+        listing: Sequence[DocumentInfo] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
         """The corpus and its index."""
+        self.listing = listing
+        """Every document by title, read before start-up (None: a worker reads it at mount)."""
         self.config = config or Config()
         """The user's keymap, theme and model."""
         self.debounce = debounce
@@ -68,7 +73,9 @@ class DocscopeApp(App[None]):
     @cached_property
     def explorer(self) -> ExplorerScreen:
         """The explorer screen (the bottom of the screen stack, kept after exit)."""
-        screen = ExplorerScreen(self.library, self.cancel, self.debounce, self.panes_delay)
+        screen = ExplorerScreen(
+            self.library, self.cancel, self.debounce, self.panes_delay, listing=self.listing
+        )
         screen.fit_width(self.size.width)
         return screen
 

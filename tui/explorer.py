@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -80,6 +80,8 @@ class ExplorerScreen(Screen[None]):
         cancel: threading.Event,
         debounce: float = 0.15,
         panes_delay: float = PANES_DELAY,
+        *,
+        listing: Sequence[DocumentInfo] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -115,6 +117,7 @@ class ExplorerScreen(Screen[None]):
         self._started = False
         self._panes_timer: Timer | None = None
         self._listing: tuple[str, tuple[DocumentInfo, ...]] | None = None
+        self._first_listing = listing
 
     def compose(self) -> ComposeResult:
         yield SearchBox(self.debounce, id="search-box")
@@ -134,7 +137,14 @@ class ExplorerScreen(Screen[None]):
     def on_mount(self) -> None:
         gc.freeze()  # see _start_background
         self.query_one(SearchBox).focus_input()
-        self._search()  # the document list first: background work starts once it is up
+        # The document list first: background work starts once it is up. When it was read
+        # before start-up, it is in the first frame (a worker would be sharing the one
+        # interpreter lock with that frame's painting, and a second frame would follow).
+        if self._first_listing is not None:
+            self._accept_listing("title", tuple(self._first_listing))
+            self._first_listing = None
+        else:
+            self._search()
 
     def fit_width(self, width: int) -> None:
         """Take the breakpoint class of ``width`` before the first resize event: the event then
@@ -278,11 +288,14 @@ class ExplorerScreen(Screen[None]):
 
     @on(msg.ListingDone)
     def _listing_done(self, event: msg.ListingDone) -> None:
+        self._accept_listing(event.sort, event.documents)
+
+    def _accept_listing(self, sort: str, documents: tuple[DocumentInfo, ...]) -> None:
         self._start_background_once()
-        self._listing = (event.sort, event.documents)
-        self.catalog = list(event.documents)
+        self._listing = (sort, documents)
+        self.catalog = list(documents)
         if not self.current_query.strip():
-            self._show_listing(event.sort, event.documents)
+            self._show_listing(sort, documents)
 
     def _show_listing(self, sort: str, documents: tuple[DocumentInfo, ...]) -> None:
         self.query_one(ResultList).show_documents(documents, sort)

@@ -1,7 +1,8 @@
 """Start the explorer: read the config, open the Library, run the app.
 
 ``tui/cli.py`` calls ``run_explorer`` for ``docscope [PATH]``. Opening a Library indexes
-nothing, so the first screen appears at once; the app indexes and analyses in workers.
+nothing, so the first screen appears at once, with the document list read here; the app
+indexes and analyses in workers.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -
     except CorpusError as error:
         print(f"docscope: {error}", file=sys.stderr)
         return 2
+    listing = library.documents(sort="title")  # read now, it is in the first frame
     from tui.app import DocscopeApp  # Textual loads only once the corpus is known to open
 
-    app = DocscopeApp(library, config=config)
+    app = DocscopeApp(library, config=config, listing=listing)
     app.run()
     if app.jobs_running:  # the cancelled job ends at its next check; say why we linger
         print("docscope: stopping background work…", file=sys.stderr)

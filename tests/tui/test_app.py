@@ -20,6 +20,7 @@ from search.library import entity_query
 from search.records import SearchResult
 from tests.tui.conftest import RecordingApp, copy_corpus
 from tui import messages as msg
+from tui.app import DocscopeApp
 from tui.config import Config, load_config
 from tui.explorer import ExplorerScreen
 from tui.help_screen import HelpScreen
@@ -316,6 +317,21 @@ async def test_side_tab_keys_switch_tabs(app: RecordingApp) -> None:
         await pilot.press("escape", "s")
         await pilot.pause()
         assert app.query_one(TabbedContent).active == "stats-tab"
+
+
+async def test_a_listing_read_before_start_up_is_shown_at_mount(library: Library) -> None:
+    listing = library.documents()
+    app = DocscopeApp(library, config=Config(), debounce=0, panes_delay=0, listing=listing)
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = app.query_one(ResultList)
+        assert [info.id for info in results.documents] == [info.id for info in listing]
+        assert not any(worker.group == "search" for worker in app.workers)
+        await settle(app, pilot)
+        assert app.explorer.catalog == list(listing)
+        await search_for(app, pilot, "harbour")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await settle(app, pilot)
+        assert [info.id for info in results.documents] == [info.id for info in listing]
 
 
 def test_the_explorer_takes_its_width_class_before_the_first_resize(library: Library) -> None:
