@@ -68,6 +68,12 @@ def main(task: str, options: dict[str, object]) -> dict[str, object]:
             "searched": since(),
             "hits": result.total,
         }
+    if task == "load_model":
+        from search.analysis.pipeline import load_pipeline
+
+        started = time.perf_counter()
+        load_pipeline()
+        return {"seconds": time.perf_counter() - started, "imported": imported_at}
     if task == "analyse":
         library = Library.open(str(options["corpus"]), index_dir=str(options["index_dir"]))
         processes = options.get("processes")

@@ -92,6 +92,7 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
         figures["text_pass_serial"] = _text_pass([serial], corpus)
         shutil.rmtree(serial_dir, ignore_errors=True)
     figures["size_text"] = _sizes(index_dir)
+    figures["size_empty"] = _empty_index_size(workdir)
 
     if plan.analysis and corpus.name in plan.analysed and corpus.name != "news100k":
         log(f"{corpus.name}: analysis")
@@ -101,6 +102,7 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
             outcome = run_child("analyse", options)
             figures["analysis"] = {**outcome.result, "peak_mb": outcome.peak_mb, "wall": outcome.wall}
             figures["size_analysed"] = _sizes(index_dir)
+            figures["model_load"] = float(run_child("load_model", {}).result["seconds"])
 
         guarded("analysis", analyse)
     elif corpus.name == "news100k":
@@ -222,8 +224,18 @@ def _text_pass(outcomes: list, corpus: Corpus) -> dict[str, object]:
 def _sizes(index_dir: Path) -> dict[str, int]:
     whoosh = sum(p.stat().st_size for p in (index_dir / "whoosh").rglob("*") if p.is_file())
     catalog = sum(p.stat().st_size for p in index_dir.glob("catalog.sqlite3*") if p.is_file())
-    segments = len(list((index_dir / "whoosh").glob("*.trm")))
-    return {"whoosh": whoosh, "catalog": catalog, "segments": segments}
+    terms = [p.stat().st_size for p in (index_dir / "whoosh").glob("*.trm")]
+    return {"whoosh": whoosh, "catalog": catalog, "segments": len(terms), "terms": sum(terms)}
+
+
+def _empty_index_size(workdir: Path) -> int:
+    """Bytes of the index of a corpus with no documents: what every index holds at least."""
+    corpus, index_dir = workdir / "empty-corpus", workdir / "index" / "empty"
+    corpus.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    run_child("index", {"corpus": str(corpus), "index_dir": str(index_dir)})
+    size = _sizes(index_dir)
+    return size["whoosh"] + size["catalog"]
 
 
 def _analysed(index_dir: Path) -> bool:

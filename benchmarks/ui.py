@@ -53,11 +53,11 @@ def first_screen(
     """
     executable = Path(sys.executable).with_name("docscope")
     command = [str(executable), str(corpus), "--index-dir", str(index_dir)]
-    started = time.perf_counter()
-    output = _in_terminal(command, config_dir, bytecode, timeout, until=MARKER)
-    if output is None:
+    started = time.time()
+    seen = _in_terminal(command, config_dir, bytecode, timeout, until=MARKER)
+    if seen is None:
         raise RuntimeError(f"the first screen never showed {MARKER!r}")
-    return time.perf_counter() - started
+    return seen - started
 
 
 PHASES = (
@@ -66,7 +66,7 @@ PHASES = (
     ("opened", "`Library.open`: index checks (Whoosh segments, catalog)"),
     ("listing read", "the document list read (sorted by title)"),
     ("mounted", "Textual start-up, the explorer's compose and mount (the list put in place)"),
-    ("painted", "the first frame rendered and written"),
+    ("painted", "the first frame rendered, written, and read by the terminal"),
 )
 """The moments ``benchmarks/launch_marks.py`` notes, and what happens before each."""
 
@@ -74,13 +74,17 @@ PHASES = (
 def first_screen_phases(
     corpus: Path, index_dir: Path, config_dir: Path, bytecode: Path | None, timeout: float = 60.0
 ) -> dict[str, float]:
-    """Seconds spent before each of ``PHASES``' moments, in one launch that notes them."""
-    marks_file = config_dir / "launch-marks.json"
+    """Seconds spent before each of ``PHASES``' moments, in one launch that notes them; the
+    last one, "painted", is when the status line showed on the terminal."""
+    marks_file = config_dir / "launch-marks.jsonl"
     marks_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "benchmarks.launch_marks", str(corpus), str(index_dir), str(marks_file)]
     launched = time.time()
-    _in_terminal(command, config_dir, bytecode, timeout, until=None)
-    marks = json.loads(marks_file.read_text(encoding="utf-8"))
+    painted = _in_terminal(command, config_dir, bytecode, timeout, until=MARKER)
+    if painted is None:
+        raise RuntimeError(f"the first screen never showed {MARKER!r}")
+    marks = dict(json.loads(line) for line in marks_file.read_text(encoding="utf-8").splitlines())
+    marks["painted"] = painted
     durations: dict[str, float] = {}
     previous = launched
     for name, _label in PHASES:
@@ -90,10 +94,10 @@ def first_screen_phases(
 
 
 def _in_terminal(
-    command: list[str], config_dir: Path, bytecode: Path | None, timeout: float, until: str | None
-) -> bytes | None:
-    """Run ``command`` in a 120x40 pseudo-terminal until its screen shows ``until`` (then stop
-    it) or it exits; what it wrote, or None if ``until`` never showed."""
+    command: list[str], config_dir: Path, bytecode: Path | None, timeout: float, until: str
+) -> float | None:
+    """Run ``command`` in a 120x40 pseudo-terminal until its screen shows ``until``, then stop
+    it; when (``time.time()``) ``until`` was read from the terminal, or None if never."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {
@@ -120,7 +124,7 @@ def _in_terminal(
     )
     os.close(slave)
     output = b""
-    seen = until is None
+    seen = None
     try:
         while time.perf_counter() - started < timeout:
             ready, _, _ = select.select([master], [], [], 0.02)
@@ -132,8 +136,8 @@ def _in_terminal(
                 output += os.read(master, 1 << 16)
             except OSError:
                 break
-            if until and until in _ANSI.sub(b"", output[-20000:]).decode("utf-8", "replace"):
-                seen = True
+            if until in _ANSI.sub(b"", output[-20000:]).decode("utf-8", "replace"):
+                seen = time.time()
                 break
     finally:
         try:
@@ -146,7 +150,7 @@ def _in_terminal(
                 pass
             process.wait()
         os.close(master)
-    return output if seen else None
+    return seen
 
 
 @dataclass(frozen=True)
