@@ -7,6 +7,7 @@ indexes and analyses in workers.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 from search import CorpusError, Library
@@ -24,7 +25,10 @@ def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -
     except CorpusError as error:
         print(f"docscope: {error}", file=sys.stderr)
         return 2
-    listing = library.documents(sort="title")  # read now, it is in the first frame
+    try:
+        listing = library.documents(sort="title")  # read now, it is in the first frame
+    except sqlite3.Error:  # e.g. locked too long: the explorer's worker tries again, and says why
+        listing = None
     from tui.app import DocscopeApp  # Textual loads only once the corpus is known to open
 
     app = DocscopeApp(library, config=config, listing=listing)

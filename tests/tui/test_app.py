@@ -6,6 +6,7 @@ debounce of 0; tests wait for workers and for the message queue, never for the c
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -480,6 +481,24 @@ def test_config_missing_or_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert load_config() == Config()
     (tmp_path / "config.toml").write_text("theme = \n")
     assert load_config().problems
+
+
+def test_the_launch_reads_the_listing_or_leaves_it_to_the_explorer(
+    built_index: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, index_dir = built_index
+    given: list[object] = []
+    monkeypatch.setattr(DocscopeApp, "run", lambda app: given.append(app.listing))
+    assert run_explorer(str(corpus), str(index_dir), None) == 0
+    expected = Library.open(corpus, index_dir).documents()
+    assert [info.id for info in given[0]] == [info.id for info in expected]
+
+    def locked(library: Library, sort: str = "title") -> list[object]:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Library, "documents", locked)
+    assert run_explorer(str(corpus), str(index_dir), None) == 0
+    assert given[1] is None  # the explorer's worker reads it, and reports a failure
 
 
 def test_a_missing_corpus_is_one_line_and_exit_2(
