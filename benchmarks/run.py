@@ -112,11 +112,9 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
                 f"Entity queries on news100k use news40k's analysis, copied to the repeated ids "
                 f"({copied:,} mentions): analysing the same texts again would measure nothing new."
             )
-    analysed = _analysed(index_dir)
-    if not analysed:
+    if not _analysed(index_dir):
         result.notes.append(
-            "This corpus was not analysed in this run: entity-field queries find nothing, and "
-            "the explorer's background analysis was switched off for the keypress measurement."
+            "This corpus was not analysed in this run: entity-field queries find nothing."
         )
 
     log(f"{corpus.name}: queries x{plan.query_passes}")
@@ -190,10 +188,10 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
 
     def keypresses() -> None:
         figures["keypress"] = ui.keypresses(
-            corpus.path, index_dir, typed, debounce=0.0, analysis=analysed
+            corpus.path, index_dir, typed, debounce=0.0, analysis=False
         )
         figures["keypress_debounced"] = ui.keypresses(
-            corpus.path, index_dir, typed[:2], debounce=0.15, analysis=analysed
+            corpus.path, index_dir, typed[:2], debounce=0.15, analysis=False
         )
         figures["keypress_bare"] = ui.bare_app_keypresses(typed)
 

@@ -188,12 +188,20 @@ def stored_figures(catalog: Catalog, ids: Iterable[str] | None = None) -> dict[s
     }
 
 
-def document_frequencies(reader: IndexReader) -> dict[str, int]:
-    """Documents per stem: the idf side of distinctive terms."""
-    return {
-        (term.decode("utf-8") if isinstance(term, bytes) else term): info.doc_frequency()
-        for term, info in reader.iter_field(vocabulary.FIELD)
-    }
+def term_totals(reader: IndexReader) -> tuple[Counter[str], Counter[str]]:
+    """(occurrences, documents) of every stem in the corpus, summed segment by segment.
+
+    Whoosh's reader over several segments looks every term up in every segment: 33 s for
+    news40k's 190,000 stems in 9 segments, against 2 s read one segment after another.
+    """
+    occurrences: Counter[str] = Counter()
+    documents: Counter[str] = Counter()
+    for leaf, _offset in reader.leaf_readers():
+        for term, info in leaf.iter_field(vocabulary.FIELD):
+            stem = term.decode("utf-8") if isinstance(term, bytes) else term
+            occurrences[stem] += info.weight()
+            documents[stem] += info.doc_frequency()
+    return occurrences, documents
 
 
 def _is_term(word: str) -> bool:
@@ -243,13 +251,13 @@ def document_stats(
     )
 
 
-def top_terms(searcher: Searcher, number: int) -> tuple[TermCount, ...]:
+def top_terms(
+    searcher: Searcher, occurrences: Counter[str], number: int
+) -> tuple[TermCount, ...]:
     """The most frequent words of the corpus (by stem, shown as the corpus mostly writes them),
-    stop words and bare numbers out."""
-    reader = searcher.reader()
+    stop words and bare numbers out. ``occurrences`` per stem: from ``term_totals``."""
     candidates = [
-        (frequency, term.decode("utf-8") if isinstance(term, bytes) else term)
-        for frequency, term in reader.most_frequent_terms(vocabulary.FIELD, number=number * 6)
+        (frequency, stem) for stem, frequency in occurrences.most_common(number * 6)
     ]
     forms = vocabulary.display_forms(searcher, [stem for _frequency, stem in candidates])
     found: list[TermCount] = []

@@ -296,8 +296,8 @@ class Library:
         per_doc: list[DocumentStats] = []
         with self._searchers.searcher() as searcher:
             reader = searcher.reader()
-            terms = aggregates.top_terms(searcher, top)
-            frequencies = aggregates.document_frequencies(reader)
+            occurrences, frequencies = aggregates.term_totals(reader)
+            terms = aggregates.top_terms(searcher, occurrences, top)
             vocabulary = len(frequencies)
             if per_document:
                 total = reader.doc_count()

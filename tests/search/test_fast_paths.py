@@ -19,7 +19,7 @@ from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
 import search.indexing as indexing
-from search import Library
+from search import Library, aggregates
 from search.codec import lean_writer
 from search.schema import StemmedPositions, StemmingTokenizer, build_schema
 from search.snippets import snippet, stem_finder
@@ -237,6 +237,26 @@ def test_warm_up_leaves_errors_to_the_search_that_meets_them(tmp_path: Path) -> 
     for name in (tmp_path / "index" / "whoosh").iterdir():
         name.unlink()
     library.warm_up()  # no exception here
+
+
+def test_term_totals_add_up_what_whoosh_counts_over_segments(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    library = Library.open(corpus, index_dir=tmp_path / "index")
+    rng = random.Random(5)
+    for batch in range(3):  # three refreshes: three segments
+        for n in range(4):
+            text = random_text(rng, 80)
+            (corpus / f"{batch}-{n}.txt").write_text(f"Title {n}\n\n{text}", encoding="utf-8")
+        library.refresh()
+    with library._searchers.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) > 1
+        occurrences, documents = aggregates.term_totals(reader)
+        counted = reader.most_frequent_terms("body", 10**6)
+        expected = {term.decode(): weight for weight, term in counted}
+        assert dict(occurrences) == expected
+        assert all(documents[stem] == reader.doc_frequency("body", stem) for stem in expected)
 
 
 def test_snippet_marks_every_word_the_analyzer_matches() -> None:
