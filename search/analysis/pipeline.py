@@ -43,8 +43,6 @@ MAX_PIECE_CHARS = 100_000
 """Longest text handed to spaCy at once; longer documents are analysed in pieces."""
 CHUNK_DOCUMENTS = 8
 """Documents sent to a worker at a time: small enough to stream and to cancel promptly."""
-ZONE_DOCUMENTS = 32
-"""Documents analysed inside one spaCy memory zone (a worker's chunk is smaller: one zone)."""
 SPAWN_THRESHOLD = 50
 """Fewer documents than this are analysed in-process: starting workers costs ~2 s, which
 two processes win back after about 50 news articles."""
@@ -420,26 +418,7 @@ def _check_installed(model: str) -> None:
 def _analyse_here(
     items: Iterable[Item], nlp: Language, batch_size: int, cancel: threading.Event
 ) -> Iterator[DocumentAnalysis]:
-    """Analyse in this process, in order, a group of documents at a time inside a spaCy
-    memory zone: the words a group adds to the pipeline's vocabulary are dropped after it.
-    Left to grow, the vocabulary of a long run keeps every token it ever met."""
-    source = iter(items)
-    while not cancel.is_set():
-        group = _take(source, ZONE_DOCUMENTS)
-        if not group:
-            return
-        with nlp.memory_zone():  # no spaCy object may outlive it: the results are plain records
-            results = list(_analyse_group(group, nlp, batch_size, cancel))
-        for result in results:
-            if cancel.is_set():
-                return
-            yield result
-
-
-def _analyse_group(
-    items: Iterable[Item], nlp: Language, batch_size: int, cancel: threading.Event
-) -> Iterator[DocumentAnalysis]:
-    """``nlp.pipe`` over the pieces of every document, in order."""
+    """The in-process path: ``nlp.pipe`` over the pieces of every document, in order."""
     limit = _piece_limit(nlp)
     pending: dict[int, tuple[Item, int, list[tuple[int, Doc]]]] = {}
 

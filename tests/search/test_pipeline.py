@@ -146,15 +146,6 @@ def test_analyse_texts_in_process() -> None:
     assert results[-1].figures.words == 0 and results[-1].mentions == ()
 
 
-def test_words_met_in_analysis_leave_the_vocabulary_afterwards(nlp: Language) -> None:
-    novel = [f"Zorblax{n}qua" for n in range(40)]  # more documents than one memory zone holds
-    items = [(f"d{n}", "x", f"{word} met the press in Busan.") for n, word in enumerate(novel)]
-    results = list(pipeline._analyse_here(items, nlp, 8, threading.Event()))
-    assert [r.document for r in results] == [doc_id for doc_id, _, _ in items]
-    assert "Busan" in {m.text for m in results[-1].mentions}
-    assert not [word for word in novel if word in nlp.vocab.strings]
-
-
 def test_cancel_stops_the_in_process_run() -> None:
     cancel = threading.Event()
     seen = []
