@@ -237,8 +237,10 @@ class ExplorerScreen(Screen[None]):
             self._search(reload=True)
             self._refresh_panes()
             if report.skipped:
+                count = len(report.skipped)
                 self.notify(
-                    f"Skipped {len(report.skipped)} files (see 'docscope index')",
+                    f"Skipped {count:,} {'document' if count == 1 else 'documents'}"
+                    " that could not be read (see 'docscope index')",
                     severity="warning",
                     markup=False,
                 )
@@ -415,8 +417,13 @@ class ExplorerScreen(Screen[None]):
         if event.scope == "palette":
             self.top_entities = list(event.entities[:20])
         elif event.scope == self.entity_scope:
-            pane = self.query_one(EntitiesPane)
-            pane.show_entities(event.entities, event.scope, analysing=self.analysing)
+            documents = self._scope_documents(event.scope)
+            self.query_one(EntitiesPane).show_entities(
+                event.entities,
+                event.scope,
+                analysing=self.analysing,
+                scope_empty=documents is not None and not documents,
+            )
 
     @on(msg.QuotesLoaded)
     def _quotes_loaded(self, event: msg.QuotesLoaded) -> None:

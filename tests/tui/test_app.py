@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, TabbedContent
+from textual.widgets import Input, Label, Static, TabbedContent
 
 from search import Library
 from search.library import entity_query
@@ -258,6 +258,17 @@ async def test_entities_follow_the_scope_the_pane_asks_for(app: RecordingApp) ->
         loaded = app.messages(msg.EntitiesLoaded)
         corpus = [m for m in loaded if m.scope == "corpus"]
         assert corpus and any(e.name == "Maria Lopez" for e in corpus[-1].entities)
+        assert any(e.name == "Maria Lopez" for e in pane.entities)
+
+
+async def test_entities_of_no_open_document_ask_for_one(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(EntitiesPane)
+        assert pane.scope == "document" and app.explorer.open_id is None
+        assert "No document open" in str(pane.query_one(".pane--empty", Static).content)
+        app.explorer.open_document("harbour_strike.txt")
+        await settle(app, pilot)
         assert any(e.name == "Maria Lopez" for e in pane.entities)
 
 

@@ -221,6 +221,12 @@ async def test_entities_empty_states_say_why() -> None:
         pane.show_entities([], "corpus")
         await pilot.pause()
         assert "No entities found in the whole corpus." in text(empty)
+        pane.show_entities([], "document", analysing=True, scope_empty=True)
+        await pilot.pause()
+        assert "No document open" in text(empty), "nothing to analyse: say so, not 'running'"
+        pane.show_entities([], "results", scope_empty=True)
+        await pilot.pause()
+        assert "No results to take names from" in text(empty)
 
 
 async def test_entity_name_with_markup_shows_literally() -> None:

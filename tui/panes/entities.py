@@ -35,6 +35,12 @@ SCOPE_PHRASES: dict[str, str] = {
 }
 """How each scope reads inside a sentence."""
 
+EMPTY_SCOPE_MESSAGES: dict[str, str] = {
+    "document": "No document open: Enter on a result opens one, o shows another scope.",
+    "results": "No results to take names from: o shows another scope.",
+}
+"""What the pane says when its scope holds no documents."""
+
 LABEL_ORDER: tuple[str, ...] = (
     "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
     "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL",
@@ -150,6 +156,7 @@ class EntitiesPane(Pane):
         self._scope = scope if scope in SCOPES else SCOPES[0]
         self._entities: list[Entity] = []
         self._analysing = False
+        self._scope_empty = False
         self._state = "waiting"
 
     @property
@@ -182,12 +189,22 @@ class EntitiesPane(Pane):
     # --- attributes down ---------------------------------------------------------------------
 
     def show_entities(
-        self, entities: Sequence[Entity], scope: str, *, analysing: bool = False
+        self,
+        entities: Sequence[Entity],
+        scope: str,
+        *,
+        analysing: bool = False,
+        scope_empty: bool = False,
     ) -> None:
-        """Show ``entities`` of ``scope``; ``analysing`` says analysis is still running."""
+        """Show ``entities`` of ``scope``.
+
+        ``analysing`` says analysis is still running; ``scope_empty`` that the scope holds no
+        documents (none open, no results), so there is nothing to look for yet.
+        """
         self._entities = list(entities)
         self._scope = scope if scope in SCOPES else self._scope
         self._analysing = analysing
+        self._scope_empty = scope_empty
         self._state = "shown"
         if self.is_mounted:
             self._refresh_view()
@@ -231,6 +248,8 @@ class EntitiesPane(Pane):
             return "No entities yet."
         if self._state == "loading":
             return f"Finding the entities in {where}…"
+        if self._scope_empty:
+            return EMPTY_SCOPE_MESSAGES.get(self._scope, f"Nothing in {where}.")
         if self._analysing:
             return "No entities yet: analysis is running."
         return f"No entities found in {where}."
