@@ -8,6 +8,8 @@ commands to Textual's.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import threading
 from collections.abc import Sequence
 from functools import cached_property
@@ -95,9 +97,28 @@ class DocscopeApp(App[None]):
             self.notify(problem, title="config.toml", severity="warning", markup=False)
         if self.library.notice:  # e.g. "the index was damaged and is being rebuilt"
             self.notify(self.library.notice, title="Index", severity="warning", markup=False)
+        self._handle_sigterm(install=True)
 
     def on_unmount(self) -> None:
         self.cancel.set()
+        self._handle_sigterm(install=False)
+
+    def _handle_sigterm(self, install: bool) -> None:
+        """Leave on ``SIGTERM`` as on ``q``: Textual does not, and a process killed outright
+        leaves the terminal in the alternate screen with the mouse captured, and its analysis
+        workers' semaphores to the resource tracker's complaints."""
+        try:
+            loop = asyncio.get_running_loop()
+            if install:
+                loop.add_signal_handler(signal.SIGTERM, self._terminated)
+            else:
+                loop.remove_signal_handler(signal.SIGTERM)
+        except (NotImplementedError, RuntimeError, ValueError):  # no such signals, not main thread
+            pass
+
+    def _terminated(self) -> None:
+        self.cancel.set()
+        self.exit(return_code=128 + signal.SIGTERM)
 
     def action_help(self) -> None:
         """Show every key, generated from the live bindings."""

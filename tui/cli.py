@@ -8,15 +8,18 @@
     docscope stats                       corpus and per-document figures
 
 Every subcommand takes ``--corpus``, ``--index-dir``, ``--model`` and ``--json``; the index is
-built (or refreshed) when needed. Exit status: 0 success, 2 bad query, path or model.
+built (or refreshed) when needed. Exit status: 0 success, 2 bad query, path or model, 130
+interrupted (Ctrl+C or ``SIGTERM``: what was committed stays).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from search.errors import CorpusError, QueryError
 from search.library import Library
@@ -85,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_explorer(options.path, options.index_dir, options.model)
     options = build_parser().parse_args(arguments)
     try:
-        return run_command(options)
+        with _sigterm_as_interrupt():
+            return run_command(options)
     except (CorpusError, QueryError) as error:
         cli_output.error(str(error))
         return 2
@@ -96,6 +100,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (``docscope quotes | head``): not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """``SIGTERM`` (``kill``, a job scheduler's timeout) stops a command as Ctrl+C does: the
+    analysis workers are stopped and the index keeps what was committed. Killed outright, the
+    process left its workers' semaphores to the resource tracker, which complained of leaks."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+        installed = True
+    except ValueError:  # not the main thread: leave the signal as it is
+        previous, installed = None, False
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def run_command(options: argparse.Namespace) -> int:

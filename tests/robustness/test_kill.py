@@ -293,3 +293,46 @@ def test_analysis_killed_resumes_and_matches_an_uninterrupted_one(tmp_path: Path
     reference.refresh()
     reference.analyse(processes=1)
     assert resumed == _analysis_rows(reference_dir)
+
+
+def _workers(pid: int) -> list[int]:
+    """The live analysis workers of ``pid``: its spawned children (Linux: /proc)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in listed if _alive(int(child), b"spawn_main")]
+
+
+def _alive(pid: int, running: bytes = b"") -> bool:
+    """``pid`` exists, is not a zombie, and its command line holds ``running``."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        return state != b"Z" and running in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc")
+def test_sigterm_during_analysis_stops_the_workers_and_keeps_the_index(tmp_path: Path) -> None:
+    """``kill`` of ``docscope index`` while its analysis workers run: exit 130 with a word on
+    what stays, the workers gone, no semaphores left for the resource tracker to report."""
+    corpus = _news_corpus(tmp_path / "corpus", 30)
+    index_dir = tmp_path / "index"
+    command = "import sys; from tui.cli import main; sys.exit(main())"
+    process = child(
+        command, "index", "--corpus", str(corpus), "--index-dir", str(index_dir),
+        "--processes", "2",
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(_workers(process.pid)) < 2 and process.poll() is None:
+        assert time.monotonic() < deadline, "the analysis workers never started"
+        time.sleep(0.05)
+    workers = _workers(process.pid)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err and "leaked" not in err, err
+    assert len(workers) == 2 and not any(_alive(pid) for pid in workers)
+    assert index_state(index_dir).duplicates() == []
+    assert Library.open(corpus, index_dir=index_dir).search("harbour").total == 30

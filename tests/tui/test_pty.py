@@ -5,6 +5,7 @@ The terminal harness is ``tests/tui/terminal.py``; the ``terminal_env`` fixture 
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -45,3 +46,23 @@ def test_docscope_starts_searches_and_quits_in_a_terminal(
     record_property("time_to_first_screen", round(first_screen, 3))
     print(f"time to first screen: {first_screen:.3f} s")
     assert first_screen < 5.0  # generous for a loaded machine; about 0.7 s here
+
+
+def test_sigterm_leaves_the_terminal_as_it_found_it(
+    tmp_path: Path, terminal_env: dict[str, str]
+) -> None:
+    """``kill`` while the seeds are analysed: the explorer quits as on q, so the alternate
+    screen and mouse reporting are switched off, and exits with 128 + SIGTERM."""
+    terminal = Terminal([*docscope_command(), "--index-dir", str(tmp_path / "index")], terminal_env)
+    try:
+        terminal.read_until(SEED_TITLE)
+        terminal.read_until(b"Analysing")
+        killed_at = len(terminal.output)
+        terminal.process.send_signal(signal.SIGTERM)
+        assert terminal.wait() == 128 + signal.SIGTERM
+    finally:
+        terminal.close()
+    after = bytes(terminal.output[killed_at:])
+    assert b"\x1b[?1049l" in after, "still in the alternate screen"
+    assert b"\x1b[?1000l" in after, "still reporting the mouse"
+    assert b"Traceback" not in terminal.output and b"leaked" not in after
