@@ -188,7 +188,11 @@ def stored_figures(catalog: Catalog, ids: Iterable[str] | None = None) -> dict[s
     }
 
 
-def term_totals(reader: IndexReader) -> tuple[Counter[str], Counter[str]]:
+TermTotals = tuple[Counter[str], Counter[str]]
+"""(occurrences, documents) of every stem: what ``term_totals`` counts."""
+
+
+def term_totals(reader: IndexReader) -> TermTotals:
     """(occurrences, documents) of every stem in the corpus, summed segment by segment.
 
     Whoosh's reader over several segments looks every term up in every segment: 33 s for

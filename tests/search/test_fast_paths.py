@@ -259,6 +259,28 @@ def test_term_totals_add_up_what_whoosh_counts_over_segments(tmp_path: Path) -> 
         assert all(documents[stem] == reader.doc_frequency("body", stem) for stem in expected)
 
 
+def test_corpus_term_counts_are_kept_until_the_text_index_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour\n\nThe harbour strike went on.", encoding="utf-8")
+    library = Library.open(corpus, index_dir=tmp_path / "index")
+    library.refresh()
+    counted = []
+    real = aggregates.term_totals
+    monkeypatch.setattr(aggregates, "term_totals", lambda r: counted.append(1) or real(r))
+    first = library.corpus_stats(per_document=False)
+    assert library.corpus_stats(per_document=False) == first
+    assert len(counted) == 1, "an unchanged index is not counted twice"
+    (corpus / "b.txt").write_text("Tariffs\n\nTariffs on harbour steel.", encoding="utf-8")
+    library.refresh()
+    before = {t.term.lower(): t.count for t in first.top_terms}
+    after = {t.term.lower(): t.count for t in library.corpus_stats(per_document=False).top_terms}
+    assert len(counted) == 2, "a changed index is counted again"
+    assert after["harbour"] == before["harbour"] + 1 and "tariffs" in after
+
+
 def test_snippet_marks_every_word_the_analyzer_matches() -> None:
     analyzer = StemmingTokenizer()
     rng = random.Random(11)
