@@ -26,7 +26,7 @@ from search.codec import lean_writer
 from search.segments import SegmentBuilders, install, remove_leftovers
 from search.loading import SourceFile, iter_sources, read_failed, read_source
 from search.recovery import file_of, stray_documents
-from search.records import IndexReport, Progress, Skipped, SourceDocument
+from search.records import IndexReport, Progress, Skipped, SourceDocument, Unchanged
 
 BATCH_DOCUMENTS = 2000
 """Commit after this many written documents..."""
@@ -266,7 +266,11 @@ class Refresh:
             **self._digests.get(source.rel, {}),
         }
         seen: set[str] = set()
-        for item in read_source(source):
+        for item in read_source(source, self._digests.get(source.rel)):
+            if isinstance(item, Unchanged):
+                seen.add(item.id)
+                self.unchanged += 1
+                continue
             if isinstance(item, Skipped):
                 self.skipped.append(item)
                 if read_failed(item):

@@ -51,6 +51,13 @@ class SourceDocument:
 
 
 @dataclass(frozen=True)
+class Unchanged:
+    """A JSONL record whose raw bytes are those the index already holds: not cleaned again."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A file or record that was not indexed, and why, in words a user understands."""
 

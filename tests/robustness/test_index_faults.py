@@ -469,11 +469,11 @@ def test_a_corpus_vanishing_mid_refresh_loses_nothing(
     away = corpus.with_name("away")
     calls = {"n": 0}
 
-    def vanishing(source: object) -> object:
+    def vanishing(source: object, known: object = None) -> object:
         calls["n"] += 1
         if calls["n"] == 10:
             corpus.rename(away)
-        return read_source(source)
+        return read_source(source, known)
 
     monkeypatch.setattr(search.indexing, "read_source", vanishing)
     with pytest.raises(CorpusError, match="the corpus has gone"):
@@ -507,10 +507,10 @@ def test_a_file_disappearing_during_indexing(corpus: Path, built: Path, monkeypa
     victim.write_text("Changed, then gone before it is read.")
     write(corpus / "fleeting.txt", "Here for a moment only docmarkfleeting.")
 
-    def vanishing(source: object) -> object:
+    def vanishing(source: object, known: object = None) -> object:
         if source.rel in ("part2/doc0009.txt", "fleeting.txt"):
             source.path.unlink()
-        return read_source(source)
+        return read_source(source, known)
 
     monkeypatch.setattr(search.indexing, "read_source", vanishing)
     library = Library.open(corpus, index_dir=built)
@@ -530,10 +530,10 @@ def test_a_file_changing_during_indexing_ends_up_current(
     first.write_text("First edit docmarkfirstedit.")
     second.write_text("Second file, edited docmarksecondedit.")
 
-    def changing(source: object) -> object:
+    def changing(source: object, known: object = None) -> object:
         if source.rel == "part3/doc0010.txt":
             first.write_text("Changed after the walk, before the read docmarkbeforeread.")
-        items = list(read_source(source))
+        items = list(read_source(source, known))
         if source.rel == "part3/doc0017.txt":
             second.write_text("Changed after the read docmarkafterread.")
         return iter(items)
@@ -558,12 +558,12 @@ def test_a_changed_file_that_cannot_be_read_keeps_its_last_version(
     victim = corpus / "part4" / "doc0011.txt"
     victim.write_text("A new version docmarknewversion.")
 
-    def refused(source: object) -> object:
+    def refused(source: object, known: object = None) -> object:
         if source.rel == "part4/doc0011.txt":
             from search.records import Skipped
 
             return iter([Skipped(source.rel, "cannot be read (permission denied)")])
-        return read_source(source)
+        return read_source(source, known)
 
     monkeypatch.setattr(search.indexing, "read_source", refused)
     library = Library.open(corpus, index_dir=built)

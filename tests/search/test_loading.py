@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import search.loading
 from search.loading import (
     SUPPORTED_SUFFIXES,
     SourceFile,
@@ -19,7 +20,7 @@ from search.loading import (
     iter_sources,
     read_source,
 )
-from search.records import SourceDocument, Skipped
+from search.records import SourceDocument, Skipped, Unchanged
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared/corpora"
 
@@ -468,6 +469,22 @@ def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path: Path) -> None
 def test_jsonl_ids_are_stable_across_reads(tmp_path: Path) -> None:
     path = _write(tmp_path / "a.jsonl", _jsonl({"text": BODY}, {"id": "x", "text": BODY}))
     assert _read(path) == _read(path)
+
+
+def test_jsonl_records_the_index_holds_are_not_cleaned_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = _jsonl({"id": "a", "text": BODY}, {"id": "b", "text": BODY}, {"id": "a", "text": "dup"})
+    path = _write(tmp_path / "news.jsonl", raw)
+    (source,) = _walk(path)[0]
+    first, second, duplicate = read_source(source)
+    known = {first.id: first.digest, second.id: "an older digest"}
+    cleaned: list[str] = []
+    real = search.loading.clean_text
+    monkeypatch.setattr(search.loading, "clean_text", lambda *a, **k: cleaned.append(1) or real(*a, **k))
+    again = list(read_source(source, known))
+    assert again == [Unchanged("news.jsonl#a"), second, duplicate]
+    assert len(cleaned) == 1, "only the changed record is cleaned"
 
 
 def test_jsonl_text_is_cleaned_like_any_text(tmp_path: Path) -> None:
