@@ -69,7 +69,7 @@ def main(task: str, options: dict[str, object]) -> dict[str, object]:
             "hits": result.total,
         }
     if task == "load_model":
-        from search.analysis.pipeline import load_pipeline
+        from search.analysis.model import load_pipeline
 
         started = time.perf_counter()
         load_pipeline()

@@ -281,9 +281,9 @@ def evaluate(
 
 
 def load_model() -> Language:
-    """The pipeline the library analyses with (``pipeline.load_pipeline``), else the plain model."""
+    """The pipeline the library analyses with (``model.load_pipeline``), else the plain model."""
     try:
-        from search.analysis.pipeline import load_pipeline
+        from search.analysis.model import load_pipeline
     except ImportError:
         import spacy
 

@@ -152,7 +152,8 @@ def run_command(options: argparse.Namespace) -> int:
 
 
 def _analyse(library: Library, report: cli_output.ProgressReporter, processes: int | None):
-    from search.analysis.pipeline import AnalysisFailed, ModelNotFound
+    from search.analysis.model import ModelNotFound
+    from search.analysis.workers import AnalysisFailed
 
     try:
         return library.analyse(progress=report, processes=processes)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from search.analysis.figures import count, figures_from, flesch, syllables, text_figures
-from search.analysis.pipeline import load_pipeline, split_text
+from search.analysis.batching import split_text
+from search.analysis.model import load_pipeline
 from tests.conftest import REPO
 
 if TYPE_CHECKING:

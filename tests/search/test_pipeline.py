@@ -11,17 +11,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from search.analysis import pipeline
+from search.analysis import batching
+from search.analysis.batching import analyse_document, split_text
 from search.analysis.figures import text_figures
-from search.analysis.pipeline import (
-    DEFAULT_MODEL,
-    ModelNotFound,
-    analyse_document,
-    analyse_texts,
-    default_processes,
-    load_pipeline,
-    split_text,
-)
+from search.analysis.model import DEFAULT_MODEL, ModelNotFound, load_pipeline
+from search.analysis.pipeline import analyse_texts, default_processes
 from search.analysis.results import DocumentAnalysis
 
 if TYPE_CHECKING:
@@ -107,7 +101,7 @@ def test_split_text_survives_ten_megabytes_without_breaks() -> None:
     text = "word " * 2_000_000
     pieces = split_text(text)
     assert "".join(piece for _, piece in pieces) == text
-    assert max(len(piece) for _, piece in pieces) <= pipeline.MAX_PIECE_CHARS
+    assert max(len(piece) for _, piece in pieces) <= batching.MAX_PIECE_CHARS
 
 
 def test_long_document_in_pieces(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,7 +36,7 @@ Quotes = Callable[[str], list[QuoteFound]]
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
-    from search.analysis.pipeline import load_pipeline
+    from search.analysis.model import load_pipeline
 
     return load_pipeline()
 
