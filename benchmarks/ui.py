@@ -142,7 +142,7 @@ def _in_terminal(
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
-            process.wait(10)
+            _drain_until_exit(master, process, 10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             try:
                 os.killpg(process.pid, signal.SIGKILL)
@@ -151,6 +151,23 @@ def _in_terminal(
             process.wait()
         os.close(master)
     return seen
+
+
+def _drain_until_exit(master: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Read (and drop) what the program prints while it exits: on SIGTERM the explorer
+    restores the terminal, and with nobody reading, a full terminal buffer would block it."""
+    deadline = time.perf_counter() + timeout
+    while process.poll() is None:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired(process.args, timeout)
+        ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
+        if ready:
+            try:
+                os.read(master, 1 << 16)
+            except OSError:
+                break
+    process.wait(timeout)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def test_split_text_survives_ten_megabytes_without_breaks() -> None:
 
 
 def test_long_document_in_pieces(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "MAX_PIECE_CHARS", 1000)
+    monkeypatch.setattr(batching, "MAX_PIECE_CHARS", 1000)
     filler = "Trade between the two countries grew again this year, officials said. " * 12
     text = "\n\n".join(
         [
