@@ -1,7 +1,7 @@
 """Direct quotations and who said them: the orchestrator.
 
 Three steps per document. ``quote_marks.find_quote_spans`` pairs the quotation marks (pure
-string work that must never fail); ``quote_marks.is_quotation`` keeps the pairs that hold
+string work that must never fail); ``quote_kinds.is_quotation`` keeps the pairs that hold
 someone's words and leaves out scare quotes, terms and titles; ``speakers.SpeakerFinder``
 attributes each quotation kept, in document order, since a quotation with no cue of its own
 takes the speaker of the one before. Speakers are the canonical names of the document's entity
@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from search.analysis.names import entity_key
-from search.analysis.quote_marks import find_quote_spans, is_quotation
+from search.analysis.quote_kinds import is_quotation
+from search.analysis.quote_marks import find_quote_spans
 from search.analysis.results import EntityMention, QuoteFound
 from search.analysis.speakers import CONFIDENCE_NONE, Speaker, SpeakerFinder
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from search.analysis.names import entity_key
-from search.analysis.quote_marks import CORE_CUES, SUBJECT_DEPS, QuoteSpan, is_cue, lemma_in, sentence_starts
+from search.analysis.quote_kinds import CORE_CUES, SUBJECT_DEPS, is_cue, lemma_in
+from search.analysis.quote_marks import QuoteSpan, sentence_starts
 from search.analysis.results import EntityMention
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from search.analysis.names import is_title_word, strip_title
-from search.analysis.quote_marks import SUBJECT_DEPS, is_cue_form, lemma_in
+from search.analysis.quote_kinds import SUBJECT_DEPS, is_cue_form, lemma_in
 from search.analysis.referents import (
     BODY_LABELS,
     CONFIDENCE_ADJACENT,

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from search.analysis.quote_marks import (
+from search.analysis.quote_kinds import (
     CORE_CUES,
     EXTENDED_CUES,
     SUBJECT_DEPS,
-    QuoteSpan,
     is_cue,
     is_cue_form,
     negated,
-    sentence_starts,
 )
+from search.analysis.quote_marks import QuoteSpan, sentence_starts
 from search.analysis.referents import (
     CONFIDENCE_ADJACENT,
     CONFIDENCE_CONTINUED,

@@ -424,7 +424,8 @@ def test_no_marks_and_empty_text(quotes: Quotes) -> None:
 
 def test_no_spacy_import_at_module_import() -> None:
     code = (
-        "import sys, search.analysis.quotes, search.analysis.quote_marks, search.analysis.speakers, "
+        "import sys, search.analysis.quotes, search.analysis.quote_marks, search.analysis.quote_kinds, "
+        "search.analysis.speakers, "
         "search.analysis.speaker_names, search.analysis.referents; print('spacy' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
