@@ -9,6 +9,7 @@ parent decides) and exits by itself once its parent is gone.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
@@ -17,7 +18,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -170,6 +171,7 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
         return
     never = threading.Event()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    release_memory = _memory_releaser()
     while True:
         chunk = tasks.get()
         if chunk is None:
@@ -180,3 +182,19 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
         except Exception:  # reported to the parent, which raises it there
             results.put(("error", traceback.format_exc()))
             return
+        release_memory()
+
+
+def _memory_releaser() -> Callable[[], object]:
+    """Hand freed memory back to the system after each chunk (glibc's ``malloc_trim``).
+
+    Each batch parsed leaves its freed memory scattered through the heap, where glibc keeps
+    it: one process analysing news40k's first 5,000 documents rested at 258-359 MB, and at
+    193-218 MB with a trim after every 8 documents (its peak inside a batch was the same,
+    354 MB). Elsewhere than glibc, nothing to do.
+    """
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: trim(0)
