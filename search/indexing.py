@@ -280,9 +280,6 @@ class Refresh:
                     return True
                 continue
             seen.add(item.id)
-            if previous.get(item.id) == item.digest:
-                self.unchanged += 1
-                continue
             self._put(self._writer, item, item.id in previous)
             self.indexed.append(item.id)
             self.bytes_indexed += item.size

@@ -252,8 +252,8 @@ def read_source(
 ) -> Iterator[SourceDocument | Skipped | Unchanged]:
     """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``.
 
-    ``known`` maps document ids to the digests the index holds: a JSONL record with the same
-    digest comes out as ``Unchanged``, without being cleaned again. Whatever goes wrong
+    ``known`` maps document ids to the digests the index holds: a file or JSONL record with
+    the same digest comes out as ``Unchanged``, without being decoded and cleaned again. Whatever goes wrong
     (permissions, a file deleted or truncated since the walk, damaged compression) becomes
     ``Skipped``; a damaged ``.gz`` still yields the records before the damage.
     """
@@ -269,13 +269,18 @@ def read_source(
     except OSError as error:
         yield Skipped(src.rel, f"{_CANNOT_READ} ({_why(error)})")
         return
+    known = known or {}
     if src.kind != "jsonl":
-        yield _read_document(src, data)
+        digest = content_digest(data)
+        if known.get(src.rel) == digest:  # indexed from these very bytes
+            yield Unchanged(src.rel)
+        else:
+            yield _read_document(src, data, digest)
         return
     problem = None
     if src.path.name.lower().endswith(".gz") and data.startswith(b"\x1f\x8b"):
         data, problem = _gunzip(data)
-    yield from _read_jsonl(src, data, known or {})
+    yield from _read_jsonl(src, data, known)
     if problem is not None:
         yield Skipped(src.rel, problem)
 
@@ -304,7 +309,7 @@ def _gunzip(data: bytes) -> tuple[bytes, str | None]:
     return b"".join(out), None
 
 
-def _read_document(src: SourceFile, data: bytes) -> SourceDocument | Skipped:
+def _read_document(src: SourceFile, data: bytes, digest: str) -> SourceDocument | Skipped:
     """One file, one document: text, Markdown or HTML."""
     if not data.strip():
         return Skipped(src.rel, "empty")
@@ -332,7 +337,7 @@ def _read_document(src: SourceFile, data: bytes) -> SourceDocument | Skipped:
         path=str(src.path),
         size=len(data),
         modified=src.mtime_ns / 1e9,
-        digest=content_digest(data),
+        digest=digest,
         encoding=encoding,
     )
 

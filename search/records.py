@@ -52,7 +52,7 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class Unchanged:
-    """A JSONL record whose raw bytes are those the index already holds: not cleaned again."""
+    """A file or JSONL record whose raw bytes are those the index already holds: not read again."""
 
     id: str
 
