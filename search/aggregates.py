@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from search import vocabulary
 from search.analysis.names import display_name, entity_key, strip_title
 from search.catalog import Catalog, CatalogDocument
-from search.records import DocumentStats, Entity, Mention, Quote, TermCount
+from search.records import DocumentStats, Entity, EntityOverview, Mention, Quote, TermCount
 from search.stopwords import stop_words
 
 READING_WORDS_PER_MINUTE = 238
@@ -66,6 +66,44 @@ def entities(
     limit: int | None = None,
 ) -> list[Entity]:
     """Entities most mentioned first; equal key and label across documents are one entity."""
+    where, params = _entity_conditions(label, documents)
+    if where is None:
+        return []
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    top = catalog.query(
+        f"""SELECT key, label, COUNT(*) AS n FROM mentions {condition}
+            GROUP BY key, label ORDER BY n DESC, key {'LIMIT ?' if limit else ''}""",
+        [*params, limit] if limit else params,
+    )
+    return _entities_from(catalog, top, where, params)
+
+
+def entity_overview(
+    catalog: Catalog, documents: Collection[str] | None, per_label: int
+) -> EntityOverview:
+    """The ``per_label`` most mentioned entities of each label, and how many each label has."""
+    where, params = _entity_conditions(None, documents)
+    if where is None:
+        return EntityOverview((), {})
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    ranked = catalog.query(
+        f"""SELECT key, label, n, total FROM (
+                SELECT key, label, COUNT(*) AS n,
+                    ROW_NUMBER() OVER (PARTITION BY label ORDER BY COUNT(*) DESC, key) AS rank,
+                    COUNT(*) OVER (PARTITION BY label) AS total
+                FROM mentions {condition} GROUP BY key, label)
+            WHERE rank <= ? ORDER BY n DESC, key""",
+        [*params, per_label],
+    )
+    totals = {lab: total for _key, lab, _n, total in ranked}
+    top = [(key, lab, n) for key, lab, n, _total in ranked]
+    return EntityOverview(tuple(_entities_from(catalog, top, where, params)), totals)
+
+
+def _entity_conditions(
+    label: str | None, documents: Collection[str] | None
+) -> tuple[list[str] | None, list[object]]:
+    """SQL conditions on mentions for one label and some documents (None: no documents)."""
     where: list[str] = []
     params: list[object] = []
     if label:
@@ -73,16 +111,20 @@ def entities(
         params.append(label.upper())
     if documents is not None:
         if not documents:
-            return []
+            return None, []
         clause, values = _in_clause("document", documents)
         where.append(clause)
         params.extend(values)
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
-    top = catalog.query(
-        f"""SELECT key, label, COUNT(*) AS n FROM mentions {condition}
-            GROUP BY key, label ORDER BY n DESC, key {'LIMIT ?' if limit else ''}""",
-        [*params, limit] if limit else params,
-    )
+    return where, params
+
+
+def _entities_from(
+    catalog: Catalog,
+    top: Sequence[tuple[str, str, int]],
+    where: list[str],
+    params: list[object],
+) -> list[Entity]:
+    """The entities of ``top`` (key, label, count), with their mentions under ``where``."""
     if not top:
         return []
     wanted = {(key, lab) for key, lab, _n in top}

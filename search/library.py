@@ -35,6 +35,7 @@ from search.records import (
     DocumentInfo,
     DocumentStats,
     Entity,
+    EntityOverview,
     IndexReport,
     Progress,
     Quote,
@@ -262,6 +263,13 @@ class Library:
     ) -> list[Entity]:
         """Entities (optionally of one label, within some documents), most mentioned first."""
         return aggregates.entities(self._catalog, label, documents, limit)
+
+    def entity_overview(
+        self, documents: Collection[str] | None = None, per_label: int = 100
+    ) -> EntityOverview:
+        """The ``per_label`` most mentioned entities of each label (within some documents),
+        and how many each label has in all: what a list can show of a large corpus."""
+        return aggregates.entity_overview(self._catalog, documents, per_label)
 
     def quotes(
         self,

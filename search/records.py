@@ -152,6 +152,17 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class EntityOverview:
+    """The most mentioned entities of each label in some documents, and each label's total."""
+
+    entities: tuple[Entity, ...]
+    """Most mentioned first."""
+    totals: dict[str, int]
+    """How many entities each label has in those documents (more than ``entities`` holds
+    when a label has more than the overview shows)."""
+
+
+@dataclass(frozen=True)
 class Quote:
     """A direct quotation and who said it."""
 

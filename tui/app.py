@@ -26,6 +26,7 @@ from tui.commands import DocscopeCommands
 from tui.config import Config, config_path
 from tui.explorer import PANES_DELAY, ExplorerScreen
 from tui.help_screen import HelpScreen, active_sections, pane_sections
+from tui.workers import JobRunner
 
 
 class DocscopeApp(App[None]):
@@ -82,9 +83,9 @@ class DocscopeApp(App[None]):
         return screen
 
     @property
-    def jobs_running(self) -> int:
-        """Jobs still on threads; after exit the process waits for them to notice ``cancel``."""
-        return self.explorer.jobs.running
+    def jobs(self) -> JobRunner:
+        """The explorer's background jobs (after exit, ``close`` waits for those writing)."""
+        return self.explorer.jobs
 
     def on_mount(self) -> None:
         if self.config.keymap:

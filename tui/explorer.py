@@ -406,21 +406,24 @@ class ExplorerScreen(Screen[None]):
         """Reload every side pane (analysis moved on)."""
         self._load_entities()
         self._load_quotes()
-        self.jobs.run("top-entities", jobs.entities_job, "palette", None)
+        self.jobs.run("top-entities", jobs.top_entities_job)
         self.jobs.run("corpus-stats", jobs.corpus_stats_job)
         if self.open_id is not None:
             self.jobs.run("mentions", jobs.mentions_job, self.open_id)
             self.jobs.run("document-stats", jobs.document_stats_job, self.open_id)
 
+    @on(msg.TopEntitiesLoaded)
+    def _top_entities_loaded(self, event: msg.TopEntitiesLoaded) -> None:
+        self.top_entities = list(event.entities)
+
     @on(msg.EntitiesLoaded)
     def _entities_loaded(self, event: msg.EntitiesLoaded) -> None:
-        if event.scope == "palette":
-            self.top_entities = list(event.entities[:20])
-        elif event.scope == self.entity_scope:
+        if event.scope == self.entity_scope:
             documents = self._scope_documents(event.scope)
             self.query_one(EntitiesPane).show_entities(
                 event.entities,
                 event.scope,
+                totals=event.totals,
                 analysing=self.analysing,
                 scope_empty=documents is not None and not documents,
             )

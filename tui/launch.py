@@ -7,11 +7,13 @@ indexes and analyses in workers.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import sys
 
 from search import CorpusError, Library
 from tui.config import load_config
+from tui.executor import DaemonThreadExecutor
 
 
 def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -> int:
@@ -32,7 +34,14 @@ def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -
     from tui.app import DocscopeApp  # Textual loads only once the corpus is known to open
 
     app = DocscopeApp(library, config=config, listing=listing)
-    app.run()
-    if app.jobs_running:  # the cancelled job ends at its next check; say why we linger
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(DaemonThreadExecutor())  # exit leaves reading jobs behind
+    try:
+        app.run(loop=loop)
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    if app.jobs.writing:  # a cancelled writer ends at its next check; say why we linger
         print("docscope: stopping background work…", file=sys.stderr)
+    app.jobs.close()
     return app.return_code or 0

@@ -18,6 +18,7 @@ from search.records import (
     DocumentInfo,
     DocumentStats,
     Entity,
+    EntityOverview,
     IndexReport,
     Mention,
     Quote,
@@ -118,11 +119,22 @@ class DocumentLoaded(Message):
 class EntitiesLoaded(Message):
     """Entities for the entities pane, within one scope."""
 
-    def __init__(self, entities: Sequence[Entity], scope: str) -> None:
-        self.entities = tuple(entities)
-        """Most mentioned first."""
+    def __init__(self, overview: EntityOverview, scope: str) -> None:
+        self.entities = overview.entities
+        """The most mentioned of each label, most mentioned first."""
+        self.totals = overview.totals
+        """How many entities each label has in the scope."""
         self.scope = scope
         """"document", "results" or "corpus"."""
+        super().__init__()
+
+
+class TopEntitiesLoaded(Message):
+    """The corpus' most mentioned entities, for the command palette."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.entities = tuple(entities)
+        """Most mentioned first."""
         super().__init__()
 
 

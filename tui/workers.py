@@ -35,10 +35,16 @@ from tui.messages import (
     QuotesLoaded,
     SearchDone,
     SearchFailed,
+    TopEntitiesLoaded,
 )
 
 SEARCH_LIMIT = 50
 """How many ranked hits the results list shows."""
+ENTITIES_PER_LABEL = 100
+"""How many entities of each label the entities pane lists, the most mentioned (a corpus of
+40,000 news articles names 41,000 people; a search for the others is one keystroke away)."""
+PALETTE_ENTITIES = 20
+"""How many of the corpus' most mentioned entities the command palette offers."""
 
 
 class ProgressRelay:
@@ -74,6 +80,11 @@ class ProgressRelay:
             return self._latest
 
 
+WRITING_GROUPS = frozenset({"index", "analyse"})
+"""Jobs that write the index. Exit waits for them (they stop at their next check of the cancel
+event); the other jobs only read, and are left behind on their daemon threads."""
+
+
 class JobRunner:
     """Runs jobs on thread workers owned by one node and posts each job's message back to it.
 
@@ -83,13 +94,14 @@ class JobRunner:
     def __init__(self, node: DOMNode, library: Library) -> None:
         self._node = node
         self._library = library
-        self._lock = threading.Lock()
-        self._running = 0
+        self._lock = threading.Condition()
+        self._writing = 0
+        self._closed = False
 
     def run(self, group: str, job: Callable[..., Message], *args: object) -> Worker[None]:
         """Run ``job(library, *args)`` on a thread; post its message unless it went stale."""
         return self._node.run_worker(
-            partial(self._post, job, self._library, *args),
+            partial(self._post, group, job, self._library, *args),
             name=group,
             group=group,
             thread=True,
@@ -97,22 +109,33 @@ class JobRunner:
             exit_on_error=False,
         )
 
-    def _post(self, job: Callable[..., Message], *args: object) -> None:
+    def _post(self, group: str, job: Callable[..., Message], *args: object) -> None:
+        writes = group in WRITING_GROUPS
         with self._lock:
-            self._running += 1
+            if self._closed:  # the app has gone: a job that has not begun never will
+                return
+            self._writing += int(writes)
         try:
             message = job(*args)
         finally:
             with self._lock:
-                self._running -= 1
+                self._writing -= int(writes)
+                self._lock.notify_all()
         if not get_current_worker().is_cancelled:
             self._node.post_message(message)
 
     @property
-    def running(self) -> int:
-        """Jobs still running on threads (after exit, the process waits for them)."""
+    def writing(self) -> int:
+        """Jobs writing the index right now."""
         with self._lock:
-            return self._running
+            return self._writing
+
+    def close(self) -> None:
+        """Start no more jobs, and wait for those writing the index to stop (after exit, with
+        the cancel event set, each stops at its next check)."""
+        with self._lock:
+            self._closed = True
+            self._lock.wait_for(lambda: self._writing == 0)
 
     def busy(self, *groups: str) -> bool:
         """Is a worker of one of ``groups`` running?"""
@@ -212,8 +235,13 @@ def mentions_job(library: Library, doc_id: str) -> Message:
 
 
 def entities_job(library: Library, scope: str, documents: Collection[str] | None) -> Message:
-    """Entities within ``documents`` (None: the whole corpus)."""
-    return EntitiesLoaded(library.entities(documents=documents), scope)
+    """The most mentioned entities of each label within ``documents`` (None: the corpus)."""
+    return EntitiesLoaded(library.entity_overview(documents, ENTITIES_PER_LABEL), scope)
+
+
+def top_entities_job(library: Library) -> Message:
+    """The corpus' most mentioned entities, for the palette."""
+    return TopEntitiesLoaded(library.entities(limit=PALETTE_ENTITIES))
 
 
 def quotes_job(library: Library, documents: Collection[str] | None) -> Message:

@@ -67,6 +67,28 @@ def test_entities_most_mentioned_first_and_scoped(library: Library) -> None:
     assert library.entities(documents=[]) == []
 
 
+def test_entity_overview_keeps_the_most_mentioned_of_each_label(library: Library) -> None:
+    everything = library.entities()
+    by_label: dict[str, list[str]] = {}
+    for entity in everything:  # most mentioned first, ties by key as in the overview
+        by_label.setdefault(entity.label, []).append(entity.name)
+    overview = library.entity_overview(per_label=2)
+    assert overview.totals == {label: len(names) for label, names in by_label.items()}
+    kept: dict[str, list[str]] = {}
+    for entity in overview.entities:
+        kept.setdefault(entity.label, []).append(entity.name)
+    assert kept == {label: names[:2] for label, names in by_label.items()}
+    counts = [e.count for e in overview.entities]
+    assert counts == sorted(counts, reverse=True)
+    full = {(e.label, e.name): e for e in everything}
+    assert all(full[(e.label, e.name)] == e for e in overview.entities), "same entities, whole"
+    scoped = library.entity_overview(documents=[SECOND], per_label=1000)
+    assert {(e.label, e.name) for e in scoped.entities} == {
+        (e.label, e.name) for e in library.entities(documents=[SECOND])
+    }
+    assert library.entity_overview(documents=[]).entities == ()
+
+
 def test_four_quotes_with_their_speakers_and_no_scare_quotes(library: Library) -> None:
     quotes = library.quotes(documents=[FIRST])
     found = {q.text[:30]: q.speaker for q in quotes}

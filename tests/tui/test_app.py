@@ -499,7 +499,7 @@ def test_the_launch_reads_the_listing_or_leaves_it_to_the_explorer(
 ) -> None:
     corpus, index_dir = built_index
     given: list[object] = []
-    monkeypatch.setattr(DocscopeApp, "run", lambda app: given.append(app.listing))
+    monkeypatch.setattr(DocscopeApp, "run", lambda app, **_: given.append(app.listing))
     assert run_explorer(str(corpus), str(index_dir), None) == 0
     expected = Library.open(corpus, index_dir).documents()
     assert [info.id for info in given[0]] == [info.id for info in expected]

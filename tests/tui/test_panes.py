@@ -137,6 +137,24 @@ async def test_entities_grouped_by_label_with_counts() -> None:
         assert tree.cursor_node is not None and tree.cursor_node.data == ENTITIES[1]
 
 
+async def test_a_label_with_more_entities_than_listed_says_how_many() -> None:
+    pane = EntitiesPane()
+    async with PaneApp(pane).run_test(size=(60, 24)) as pilot:
+        pane.show_entities(ENTITIES, "corpus", totals={"PERSON": 41_000, "ORG": 1})
+        pane.focus()
+        await pilot.pause()
+        groups = pane.query_one(Tree).root.children
+        assert [str(group.label) for group in groups] == [
+            "PERSON (3 of 41,000)", "ORG (1)", "GPE (1)", "DATE (1)",
+        ]  # fmt: skip
+        header = text(pane.query_one(".pane--header", Static))
+        assert "41,003 names in 4 labels, the 6 most mentioned listed" in header
+        await pilot.press("k")  # the PERSON group
+        await pilot.pause()
+        detail = text(pane.query_one(".pane--detail", Static))
+        assert "41,000 names; the 3 most mentioned, 18 mentions" in detail
+
+
 async def test_entity_detail_shows_documents_and_aliases() -> None:
     pane = EntitiesPane()
     async with PaneApp(pane).run_test(size=(40, 24)) as pilot:

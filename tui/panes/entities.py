@@ -8,7 +8,8 @@ scope (``ScopeChanged``), an entity's documents (``Selected``) or its mentions
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -155,6 +156,7 @@ class EntitiesPane(Pane):
         super().__init__(name=name, id=id, classes=classes)
         self._scope = scope if scope in SCOPES else SCOPES[0]
         self._entities: list[Entity] = []
+        self._totals: dict[str, int] = {}
         self._analysing = False
         self._scope_empty = False
         self._state = "waiting"
@@ -193,15 +195,20 @@ class EntitiesPane(Pane):
         entities: Sequence[Entity],
         scope: str,
         *,
+        totals: Mapping[str, int] | None = None,
         analysing: bool = False,
         scope_empty: bool = False,
     ) -> None:
         """Show ``entities`` of ``scope``.
 
-        ``analysing`` says analysis is still running; ``scope_empty`` that the scope holds no
-        documents (none open, no results), so there is nothing to look for yet.
+        ``totals`` says how many entities each label has in the scope, when ``entities`` are
+        only the most mentioned of each (None: they are all). ``analysing`` says analysis is
+        still running; ``scope_empty`` that the scope holds no documents (none open, no
+        results), so there is nothing to look for yet.
         """
         self._entities = list(entities)
+        self._totals = dict(Counter(entity.label for entity in self._entities))
+        self._totals.update(totals or {})
         self._scope = scope if scope in SCOPES else self._scope
         self._analysing = analysing
         self._scope_empty = scope_empty
@@ -235,8 +242,10 @@ class EntitiesPane(Pane):
             parts.append(Content.styled(f" {scope} ", style))
         line = Content(" ").join(parts)
         if self._state == "shown" and self._entities:
-            groups = len({entity.label for entity in self._entities})
-            summary = f"{len(self._entities):,} names in {groups} labels"
+            names, groups = sum(self._totals.values()), len(self._totals)
+            summary = f"{names:,} names in {groups} label{'s' * (groups != 1)}"
+            if names > len(self._entities):
+                summary += f", the {len(self._entities):,} most mentioned listed"
             if self._analysing:
                 summary += " · analysis running"
             line = Content.assemble(line, "\n", (summary, "dim"))
@@ -260,8 +269,10 @@ class EntitiesPane(Pane):
         cursor = 1
         line = 0
         for label, members in group_entities(self._entities):
+            total = self._totals.get(label, len(members))
+            count = f"{len(members):,} of {total:,}" if total > len(members) else f"{total:,}"
             node = tree.root.add(
-                Text.assemble((label, label_style(label)), (f" ({len(members):,})", "dim")),
+                Text.assemble((label, label_style(label)), (f" ({count})", "dim")),
                 data=label,
                 expand=True,
             )
@@ -300,12 +311,16 @@ class EntitiesPane(Pane):
     def _describe_label(self, label: str) -> Content:
         members = [entity for entity in self._entities if entity.label == label]
         mentions = sum(entity.count for entity in members)
+        total = self._totals.get(label, len(members))
+        facts = f"{total:,} names, {mentions:,} mentions"
+        if total > len(members):
+            facts = f"{total:,} names; the {len(members):,} most mentioned, {mentions:,} mentions"
         meaning = LABEL_MEANINGS.get(label)
         return Content.assemble(
             (label, label_style(label)),
             f" · {meaning}" if meaning else "",
             "\n",
-            (f"{len(members):,} names, {mentions:,} mentions", "dim"),
+            (facts, "dim"),
         )
 
     @staticmethod
