@@ -2,7 +2,8 @@
 
 Attributes down, messages up: panes report with nested messages, the screen runs the slow work
 on thread workers (``tui/workers.py``) and hands each answer to the pane that shows it through
-its ``show_*`` method. No pane knows another, and nothing here reads a pane's insides.
+its ``show_*`` method. The side panes load their own data (``tui/side_panes.py``): the screen
+only tells them what changed. No pane knows another, and nothing here reads a pane's insides.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,12 +36,17 @@ from tui.panes.statistics import StatsPane
 from tui.reader import Reader
 from tui.results import ResultList
 from tui.search_box import SearchBox
+from tui.side_panes import SidePanes
 from tui.status import JobStatus
 
 RERUN_EVERY = 0.5
 """While indexing, re-run the current query on a commit at most this often (seconds)."""
 PANES_EVERY = 2.0
 """While analysing, refresh the side panes on a commit at most this often (seconds)."""
+PANES_SHARE = 0.2
+"""While analysing, the side panes' reloads take at most this share of the time: a reload that
+took 1.5 s (a large corpus) waits 7.5 s for the next. The interpreter is the typing's, and the
+cores the analysis workers'."""
 PANES_DELAY = 0.3
 """Seconds the results must stay put (no search running) before the side panes follow them:
 reloading them on every keystroke would compete with the next search for the interpreter."""
@@ -106,8 +112,6 @@ class ExplorerScreen(Screen[None]):
         """Documents in the results list (every document for the empty query)."""
         self.open_id: str | None = None
         """The document in the reader."""
-        self.entity_scope = "document"
-        """What the entities pane shows: "document", "results" or "corpus"."""
         self.analysing = False
         """Analysis is running: panes say their figures are partial."""
         self._relay = jobs.ProgressRelay(self)
@@ -124,9 +128,9 @@ class ExplorerScreen(Screen[None]):
         with Horizontal(id="main"):
             yield ResultList(id="results")
             yield Reader(corpus_root(self.library), id="reader")
-            with TabbedContent(id="side"):
+            with SidePanes(self.library, id="side") as side:
                 with TabPane("Entities", id="entities-tab"):
-                    yield EntitiesPane(scope=self.entity_scope, id="entities")
+                    yield EntitiesPane(scope=side.entity_scope, id="entities")
                 with TabPane("Quotes", id="quotes-tab"):
                     yield QuotesPane(id="quotes")
                 with TabPane("Stats", id="stats-tab"):
@@ -190,7 +194,8 @@ class ExplorerScreen(Screen[None]):
         self.jobs.run("index", jobs.index_job, self._relay, self.cancel)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker errors land: a notification, never a crash."""
+        """Where the explorer's own jobs fail (the side panes' land in ``SidePanes``): a
+        notification, never a crash."""
         if event.state != WorkerState.ERROR:
             return
         worker = event.worker
@@ -201,12 +206,7 @@ class ExplorerScreen(Screen[None]):
         elif worker.group == "search":
             self.query_one(SearchBox).show_error(f"search failed: {worker.error}")
             self._start_background_once()
-        self.notify(
-            f"{worker.name}: {worker.error}",
-            title="Something went wrong",
-            severity="error",
-            markup=False,
-        )
+        jobs.notify_failure(self, worker)
 
     @on(msg.JobProgress)
     def _job_progress(self, event: msg.JobProgress) -> None:
@@ -225,7 +225,7 @@ class ExplorerScreen(Screen[None]):
         if event.stage == "index" and now - self._last_rerun >= RERUN_EVERY:
             self._last_rerun = now
             self._search(reload=True)
-        elif event.stage == "analyse" and now - self._last_panes >= PANES_EVERY:
+        elif event.stage == "analyse" and now - self._last_panes >= self._panes_interval():
             self._last_panes = now
             self._refresh_panes()
 
@@ -334,9 +334,7 @@ class ExplorerScreen(Screen[None]):
             self._load_result_panes()
 
     def _load_result_panes(self) -> None:
-        if self.entity_scope == "results":
-            self._load_entities()
-        self._load_quotes()
+        self.query_one(SidePanes).follow_results(self.current_query, self.result_ids)
 
     @on(ResultList.SortChanged)
     def _sort_changed(self, event: ResultList.SortChanged) -> None:
@@ -362,9 +360,7 @@ class ExplorerScreen(Screen[None]):
         else:
             self.open_id = doc_id
             self.jobs.run("document", jobs.document_job, doc_id, self.current_query, target)
-            self.jobs.run("document-stats", jobs.document_stats_job, doc_id)
-            if self.entity_scope == "document":
-                self._load_entities()
+            self.query_one(SidePanes).follow_document(doc_id)
         reader.focus()
 
     @on(msg.DocumentLoaded)
@@ -387,59 +383,23 @@ class ExplorerScreen(Screen[None]):
 
     # --- side panes --------------------------------------------------------------------------
 
-    def _scope_documents(self, scope: str) -> Collection[str] | None:
-        if scope == "corpus":
-            return None
-        if scope == "document":
-            return [] if self.open_id is None else [self.open_id]
-        return list(self.result_ids)
-
-    def _load_entities(self) -> None:
-        scope = self.entity_scope
-        self.jobs.run("entities", jobs.entities_job, scope, self._scope_documents(scope))
-
-    def _load_quotes(self) -> None:
-        documents = None if not self.current_query.strip() else list(self.result_ids)
-        self.jobs.run("quotes", jobs.quotes_job, documents)
-
     def _refresh_panes(self) -> None:
-        """Reload every side pane (analysis moved on)."""
-        self._load_entities()
-        self._load_quotes()
+        """Reload what shows the analysis: the side panes, the palette's entities, the open
+        document's mentions."""
+        self.query_one(SidePanes).reload(analysing=self.analysing)
         self.jobs.run("top-entities", jobs.top_entities_job)
-        self.jobs.run("corpus-stats", jobs.corpus_stats_job)
         if self.open_id is not None:
             self.jobs.run("mentions", jobs.mentions_job, self.open_id)
-            self.jobs.run("document-stats", jobs.document_stats_job, self.open_id)
+
+    def _panes_interval(self) -> float:
+        """Seconds between reloads of what shows the analysis, while it runs (``PANES_SHARE``)."""
+        cost = self.query_one(SidePanes).reload_cost()
+        cost += self.jobs.took("top-entities") + self.jobs.took("mentions")
+        return max(PANES_EVERY, cost / PANES_SHARE)
 
     @on(msg.TopEntitiesLoaded)
     def _top_entities_loaded(self, event: msg.TopEntitiesLoaded) -> None:
         self.top_entities = list(event.entities)
-
-    @on(msg.EntitiesLoaded)
-    def _entities_loaded(self, event: msg.EntitiesLoaded) -> None:
-        if event.scope == self.entity_scope:
-            documents = self._scope_documents(event.scope)
-            self.query_one(EntitiesPane).show_entities(
-                event.entities,
-                event.scope,
-                totals=event.totals,
-                analysing=self.analysing,
-                scope_empty=documents is not None and not documents,
-            )
-
-    @on(msg.QuotesLoaded)
-    def _quotes_loaded(self, event: msg.QuotesLoaded) -> None:
-        self.query_one(QuotesPane).show_quotes(event.quotes, analysing=self.analysing)
-
-    @on(msg.CorpusStatsLoaded)
-    def _corpus_stats_loaded(self, event: msg.CorpusStatsLoaded) -> None:
-        self.query_one(StatsPane).show_corpus(event.stats)
-
-    @on(msg.DocumentStatsLoaded)
-    def _document_stats_loaded(self, event: msg.DocumentStatsLoaded) -> None:
-        if event.stats is None or event.stats.document == self.open_id:
-            self.query_one(StatsPane).show_document(event.stats)
 
     @on(msg.DispersionLoaded)
     def _dispersion_loaded(self, event: msg.DispersionLoaded) -> None:
@@ -458,11 +418,6 @@ class ExplorerScreen(Screen[None]):
         self._mention_step = (event.entity.name, index)
         self.notify(f"{event.entity.name}: {index + 1} of {total}", timeout=2, markup=False)
         self.open_document(mention.document, (mention.start, mention.end))
-
-    @on(EntitiesPane.ScopeChanged)
-    def _scope_changed(self, event: EntitiesPane.ScopeChanged) -> None:
-        self.entity_scope = event.scope
-        self._load_entities()
 
     @on(QuotesPane.Selected)
     def _quote_selected(self, event: QuotesPane.Selected) -> None:

@@ -9,6 +9,7 @@ of widgets means they never touch the screen from a thread, and tests can call t
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Collection
 from functools import partial
 
@@ -97,6 +98,7 @@ class JobRunner:
         self._lock = threading.Condition()
         self._writing = 0
         self._closed = False
+        self._took: dict[str, float] = {}
 
     def run(self, group: str, job: Callable[..., Message], *args: object) -> Worker[None]:
         """Run ``job(library, *args)`` on a thread; post its message unless it went stale."""
@@ -115,14 +117,21 @@ class JobRunner:
             if self._closed:  # the app has gone: a job that has not begun never will
                 return
             self._writing += int(writes)
+        started = time.monotonic()
         try:
             message = job(*args)
         finally:
             with self._lock:
                 self._writing -= int(writes)
+                self._took[group] = time.monotonic() - started
                 self._lock.notify_all()
         if not get_current_worker().is_cancelled:
             self._node.post_message(message)
+
+    def took(self, group: str) -> float:
+        """Seconds the last job of ``group`` took (0 before the first)."""
+        with self._lock:
+            return self._took.get(group, 0.0)
 
     @property
     def writing(self) -> int:
@@ -140,6 +149,16 @@ class JobRunner:
     def busy(self, *groups: str) -> bool:
         """Is a worker of one of ``groups`` running?"""
         return any(w.group in groups and w.is_running for w in self._node.workers)
+
+
+def notify_failure(node: DOMNode, worker: Worker[None]) -> None:
+    """A job failed: a notification, never a crash."""
+    node.notify(
+        f"{worker.name}: {worker.error}",
+        title="Something went wrong",
+        severity="error",
+        markup=False,
+    )
 
 
 def next_mention(

@@ -23,7 +23,7 @@ from tests.tui.conftest import RecordingApp, copy_corpus
 from tui import messages as msg
 from tui.app import DocscopeApp
 from tui.config import Config, load_config
-from tui.explorer import ExplorerScreen
+from tui.explorer import PANES_EVERY, PANES_SHARE, ExplorerScreen
 from tui.help_screen import HelpScreen
 from tui.launch import run_explorer
 from tui.panes.entities import EntitiesPane
@@ -32,6 +32,7 @@ from tui.panes.statistics import StatsPane
 from tui.reader import Reader, ReaderBlock
 from tui.results import ResultList
 from tui.search_box import SearchBox
+from tui.side_panes import SidePanes
 
 
 async def settle(app: RecordingApp, pilot: Pilot[None]) -> None:
@@ -153,6 +154,7 @@ async def test_the_side_panes_follow_the_results_once_typing_pauses(library: Lib
     app = RecordingApp(library, config=Config(), panes_delay=0.5)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        app.query_one(TabbedContent).active = "quotes-tab"  # a hidden pane loads nothing
         await pilot.pause(0.6)  # the document list's own reload
         await settle(app, pilot)
         reloads = len(app.messages(msg.QuotesLoaded))
@@ -168,6 +170,41 @@ async def test_the_side_panes_follow_the_results_once_typing_pauses(library: Lib
         assert {q.document for q in app.query_one(QuotesPane).quotes} <= {
             hit.document for hit in app.query_one(ResultList).hits
         }
+
+
+async def test_a_hidden_pane_loads_when_its_tab_is_shown(app: RecordingApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.query_one(TabbedContent).active == "entities-tab"
+        assert app.messages(msg.EntitiesLoaded), "the pane on show loads at start"
+        assert not app.messages(msg.QuotesLoaded) and not app.messages(msg.CorpusStatsLoaded)
+        app.explorer.open_document("harbour_strike.txt")
+        await settle(app, pilot)
+        assert not app.messages(msg.DocumentStatsLoaded)
+        app.query_one(TabbedContent).active = "stats-tab"
+        await settle(app, pilot)
+        assert len(app.messages(msg.CorpusStatsLoaded)) == 1
+        [stats] = app.messages(msg.DocumentStatsLoaded)
+        assert stats.stats is not None and stats.stats.document == "harbour_strike.txt"
+        app.query_one(TabbedContent).active = "entities-tab"
+        app.query_one(TabbedContent).active = "stats-tab"
+        await settle(app, pilot)
+        assert len(app.messages(msg.CorpusStatsLoaded)) == 1, "shown again: nothing changed"
+        assert not app.messages(msg.QuotesLoaded)
+
+
+async def test_costly_pane_reloads_come_less_often_while_analysing(
+    app: RecordingApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        explorer = app.explorer
+        assert explorer._panes_interval() == PANES_EVERY  # the tiny corpus: fast reloads
+        costs = {"top-entities": 1.5, "entities": 0.5}
+        side = app.query_one(SidePanes)
+        for runner in (explorer.jobs, side.jobs):
+            monkeypatch.setattr(runner, "took", lambda group: costs.get(group, 0.0))
+        assert explorer._panes_interval() == pytest.approx(2.0 / PANES_SHARE)
 
 
 # --- reading ---------------------------------------------------------------------------------

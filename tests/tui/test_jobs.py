@@ -87,3 +87,4 @@ async def test_close_waits_for_a_writer_and_starts_no_job_after(library: Library
         await pilot.pause()
         assert ran == [], "a job asked for after close never begins"
         assert app.answers == ["indexed"]
+        assert app.jobs.took("index") >= 0.3 and app.jobs.took("search") == 0.0
