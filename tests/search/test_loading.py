@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import search.loading
+import search.jsonl_records
 from search.loading import (
     SUPPORTED_SUFFIXES,
     SourceFile,
@@ -480,8 +480,10 @@ def test_jsonl_records_the_index_holds_are_not_cleaned_again(
     first, second, duplicate = read_source(source)
     known = {first.id: first.digest, second.id: "an older digest"}
     cleaned: list[str] = []
-    real = search.loading.clean_text
-    monkeypatch.setattr(search.loading, "clean_text", lambda *a, **k: cleaned.append(1) or real(*a, **k))
+    real = search.jsonl_records.clean_text
+    monkeypatch.setattr(
+        search.jsonl_records, "clean_text", lambda *a, **k: cleaned.append(1) or real(*a, **k)
+    )
     again = list(read_source(source, known))
     assert again == [Unchanged("news.jsonl#a"), second, duplicate]
     assert len(cleaned) == 1, "only the changed record is cleaned"
