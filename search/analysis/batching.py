@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from search.analysis.entities import CleanMention, clean_mentions, join_mentions
+from search.analysis.entities import clean_mentions
+from search.analysis.entity_joining import CleanMention, join_mentions
 from search.analysis.figures import Counts, count, figures_from
 from search.analysis.results import DocumentAnalysis, EntityMention, QuoteFound
 

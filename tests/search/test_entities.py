@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from search.analysis.entities import CleanMention, clean_mentions, extract_mentions, join_mentions
+from search.analysis.entities import clean_mentions, extract_mentions
+from search.analysis.entity_joining import CleanMention, join_mentions
 from search.analysis.model import load_pipeline
 from search.analysis.results import EntityMention
 from tests.conftest import SEEDS
