@@ -56,7 +56,10 @@ class DocscopeCommands(Provider):
         ]
         for entity in target.top_entities:
             label, documents = entity.label.lower(), len(entity.documents)
-            help_text = f"{label} · {entity.count} mentions in {documents} documents"
+            help_text = (
+                f"{label} · {entity.count:,} mention{'s' * (entity.count != 1)}"
+                f" in {documents:,} document{'s' * (documents != 1)}"
+            )
             commands.append(
                 ("Filter", entity.name, partial(target.filter_by_entity, entity), help_text)
             )

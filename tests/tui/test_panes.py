@@ -167,6 +167,14 @@ async def test_entity_detail_shows_documents_and_aliases() -> None:
         assert "also: President Xi, Xi" in detail
 
 
+async def test_one_mention_reads_in_the_singular() -> None:
+    pane = EntitiesPane()
+    async with PaneApp(pane).run_test(size=(40, 24)) as pilot:
+        pane.show_entities([entity("Acme", "ORG", 1)], "document")
+        await pilot.pause()
+        assert "1 mention in 1 document" in text(pane.query_one(".pane--detail", Static))
+
+
 async def test_enter_on_entity_posts_selected() -> None:
     pane = EntitiesPane()
     app = PaneApp(pane)

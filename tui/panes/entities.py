@@ -326,7 +326,10 @@ class EntitiesPane(Pane):
     @staticmethod
     def _describe_entity(entity: Entity) -> Content:
         documents = len(entity.documents)
-        facts = f"{entity.count:,} mentions in {documents:,} document{'s' * (documents != 1)}"
+        facts = (
+            f"{entity.count:,} mention{'s' * (entity.count != 1)}"
+            f" in {documents:,} document{'s' * (documents != 1)}"
+        )
         parts: list[str | tuple[str, str]] = [
             (entity.label, label_style(entity.label)),
             " ",
