@@ -41,6 +41,7 @@ def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+    app.cancel.set()  # set on unmount already, unless the app ended without one
     if app.jobs.writing:  # a cancelled writer ends at its next check; say why we linger
         print("docscope: stopping background work…", file=sys.stderr)
     app.jobs.close()
