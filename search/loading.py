@@ -250,9 +250,10 @@ def read_source(
     """Read, decode and clean one file: one document, one per JSONL line, or ``Skipped``.
 
     ``known`` maps document ids to the digests the index holds: a file or JSONL record with
-    the same digest comes out as ``Unchanged``, without being decoded and cleaned again. Whatever goes wrong
-    (permissions, a file deleted or truncated since the walk, damaged compression) becomes
-    ``Skipped``; a damaged ``.gz`` still yields the records before the damage.
+    the same digest comes out as ``Unchanged``, without being decoded and cleaned again.
+    Whatever goes wrong (permissions, a file deleted or truncated since the walk, damaged
+    compression) becomes ``Skipped``; a damaged ``.gz`` still yields the records before the
+    damage.
     """
     if src.kind != "jsonl" and src.size > MAX_DOCUMENT_BYTES:
         yield Skipped(src.rel, f"too large for one document ({src.size // 2**20} MiB)")

@@ -113,8 +113,7 @@ class SidePanes(TabbedContent):
     @on(EntitiesPane.ScopeChanged)
     def _scope_changed(self, event: EntitiesPane.ScopeChanged) -> None:
         self.entity_scope = event.scope
-        self._stale.add("entities")
-        self._load_shown()
+        self._changed("entities")
 
     @on(msg.EntitiesLoaded)
     def _entities_loaded(self, event: msg.EntitiesLoaded) -> None:

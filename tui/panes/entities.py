@@ -269,7 +269,7 @@ class EntitiesPane(Pane):
         cursor = 1
         line = 0
         for label, members in group_entities(self._entities):
-            total = self._totals.get(label, len(members))
+            total = self._totals[label]
             count = f"{len(members):,} of {total:,}" if total > len(members) else f"{total:,}"
             node = tree.root.add(
                 Text.assemble((label, label_style(label)), (f" ({count})", "dim")),
@@ -311,7 +311,7 @@ class EntitiesPane(Pane):
     def _describe_label(self, label: str) -> Content:
         members = [entity for entity in self._entities if entity.label == label]
         mentions = sum(entity.count for entity in members)
-        total = self._totals.get(label, len(members))
+        total = self._totals[label]
         facts = f"{total:,} names, {mentions:,} mentions"
         if total > len(members):
             facts = f"{total:,} names; the {len(members):,} most mentioned, {mentions:,} mentions"
