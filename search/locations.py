@@ -16,6 +16,11 @@ def cache_root() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def index_root() -> Path:
+    """The folder holding one index folder per corpus: every folder in it is docscope's."""
+    return cache_root() / "indexes"
+
+
 def default_index_dir(corpus: Path) -> Path:
     """One index folder per corpus, keyed by the corpus's absolute path.
 
@@ -25,4 +30,4 @@ def default_index_dir(corpus: Path) -> Path:
     absolute = corpus.resolve()
     digest = hashlib.sha1(str(absolute).encode("utf-8", "surrogatepass")).hexdigest()[:12]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", absolute.name).strip("-") or "corpus"
-    return cache_root() / "indexes" / f"{slug[:40]}-{digest}"
+    return index_root() / f"{slug[:40]}-{digest}"

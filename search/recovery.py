@@ -8,10 +8,12 @@ contents or segment that cannot be read, a segment file changed after it was wri
 catalog SQLite cannot open or check. These checks are cheap (a few file reads and ``stat``
 calls), because they run on every open.
 
-Everything that deletes index files holds Whoosh's own write lock (``MAIN_WRITELOCK``, an
-``fcntl`` lock: the kernel releases it when its process dies, so a lock left by a killed
-docscope never blocks anyone, and the file merely existing means nothing). Another docscope
-writing the same index is waited for, never overrun.
+Nothing is created, deleted or overwritten in a folder before ``search.ownership`` has proven
+it docscope's (its marker file); even then only the index's own files are deleted, Whoosh's by
+their names. Everything that deletes index files holds Whoosh's own write lock
+(``MAIN_WRITELOCK``, an ``fcntl`` lock: the kernel releases it when its process dies, so a lock
+left by a killed docscope never blocks anyone, and the file merely existing means nothing).
+Another docscope writing the same index is waited for, never overrun.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from whoosh.util.filelock import try_for
 
 from search.catalog import Catalog
 from search.errors import CorpusError
+from search.ownership import claim, is_ours
 from search.schema import SCHEMA_VERSION, build_schema
+from search.segments import FOLDER_PREFIX
 
 __all__ = [
     "describe_failure",
@@ -52,6 +56,8 @@ _LOCK_NAME = "MAIN_WRITELOCK"
 """The file Whoosh's ``FileIndex.lock("WRITELOCK")`` locks: holding it keeps writers out."""
 _INDEX_NAME = "MAIN"
 _TOC = re.compile(rf"^_{_INDEX_NAME}_[0-9]+\.toc$")
+_WHOOSH_FILE = re.compile(rf"^_?{_INDEX_NAME}_")
+"""Whoosh's own files for our index: segments (``MAIN_<id>.<ext>``) and tables of contents."""
 
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another docscope's writer before giving up on a rebuild."""
@@ -71,9 +77,11 @@ def open_index(index_dir: Path) -> tuple[FileIndex, str | None]:
 
     Returns the index and a one-line notice for the user when something had to be repaired
     (None when all was well). An index that needs a rebuild is wiped here; the next
-    ``refresh`` then indexes the whole corpus again. Raises ``CorpusError`` when another
-    docscope holds the write lock for longer than ``LOCK_TIMEOUT`` while a rebuild waits.
+    ``refresh`` then indexes the whole corpus again. Raises ``CorpusError`` for a folder
+    docscope did not make (``ownership.claim``), and when another docscope holds the write
+    lock for longer than ``LOCK_TIMEOUT`` while a rebuild waits.
     """
+    claim(index_dir)
     notice = None
     problem = index_problem(index_dir)
     if problem is not None and _rebuild(index_dir):
@@ -238,8 +246,9 @@ def _rebuild(index_dir: Path) -> bool:
     Returns False when, once the lock was ours, the index turned out fine after all: another
     docscope rebuilt it while this one waited.
     """
+    _require_ours(index_dir)
     whoosh_dir = index_dir / WHOOSH_DIR
-    if whoosh_dir.exists() and not whoosh_dir.is_dir():
+    if whoosh_dir.is_symlink() or (whoosh_dir.exists() and not whoosh_dir.is_dir()):
         whoosh_dir.unlink()
     whoosh_dir.mkdir(parents=True, exist_ok=True)
     with _write_lock(whoosh_dir):
@@ -248,9 +257,9 @@ def _rebuild(index_dir: Path) -> bool:
         for entry in whoosh_dir.iterdir():
             if entry.name == _LOCK_NAME:
                 continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
+            if entry.name.startswith(FOLDER_PREFIX) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)  # an indexing worker's folder
+            elif _WHOOSH_FILE.match(entry.name) and not entry.is_dir():
                 entry.unlink()
         for name in (*_CATALOG_FILES, VERSION_FILE):
             (index_dir / name).unlink(missing_ok=True)
@@ -272,10 +281,17 @@ def _open_or_create(index_dir: Path) -> FileIndex:
 
 
 def _create(index_dir: Path) -> None:
+    _require_ours(index_dir)
     whoosh_index.create_in(str(index_dir / WHOOSH_DIR), build_schema())
     temporary = index_dir / f"{VERSION_FILE}.tmp"
     temporary.write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
     temporary.replace(index_dir / VERSION_FILE)
+
+
+def _require_ours(index_dir: Path) -> None:
+    """The last guard before writing over index files: the folder must carry our marker."""
+    if not is_ours(index_dir):
+        raise CorpusError(f"refusing to change {index_dir}: docscope did not make it")
 
 
 @contextmanager

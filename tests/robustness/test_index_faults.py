@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 import search.indexing
 from search import CorpusError, Library
 from search.loading import read_source
+from search.ownership import MARKER_NAME, MARKER_TEXT
 from tests.robustness.conftest import (
     assert_whole,
     child,
@@ -87,6 +88,7 @@ def test_a_lock_left_by_a_killed_process_blocks_nothing(corpus: Path, built: Pat
 
 def test_a_lock_file_that_merely_exists_blocks_nothing(corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
+    write(index_dir / MARKER_NAME, MARKER_TEXT)  # a docscope folder, killed while creating
     write(index_dir / "whoosh" / "MAIN_WRITELOCK", "left over by someone")
     Library.open(corpus, index_dir=index_dir).refresh()
     assert_whole(index_dir, EXPECTED)
