@@ -1,4 +1,4 @@
-"""The two errors a user of the engine is meant to see, each with a one-line message."""
+"""The errors a user of the engine is meant to see, each with a one-line message."""
 
 from __future__ import annotations
 
@@ -9,3 +9,8 @@ class CorpusError(Exception):
 
 class QueryError(ValueError):
     """A malformed query; ``str(error)`` is one line fit to show a user."""
+
+
+class ModelNotFound(Exception):
+    """The spaCy pipeline chosen cannot analyse: not installed, not a pipeline, a folder that
+    holds none, or a blank language spaCy lacks; ``str(error)`` is one line saying the way out."""

@@ -21,7 +21,7 @@ from search import aggregates, recovery
 from search.analysing import AnalysisPass
 from search.catalog import Catalog
 from search.entity_filter import resolve_entity_fields
-from search.errors import CorpusError, QueryError
+from search.errors import CorpusError, ModelNotFound, QueryError
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
 from search.searchers import SearcherPool
@@ -43,7 +43,7 @@ from search.records import (
     SpeakerCount,
 )
 
-__all__ = ["CorpusError", "Library", "QueryError", "entity_query"]
+__all__ = ["CorpusError", "Library", "ModelNotFound", "QueryError", "entity_query"]
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -89,9 +89,18 @@ class Library:
         index_dir: str | Path | None = None,
         model: str | None = None,
     ) -> Library:
-        """Open ``corpus`` (default: the bundled seeds). Raises ``CorpusError``. Indexes nothing."""
+        """Open ``corpus`` (default: the bundled seeds). Indexes nothing.
+
+        Raises ``CorpusError``, or ``ModelNotFound`` when ``model`` (a pipeline chosen rather
+        than the default) could not analyse: checked now, in about a millisecond, so that every
+        command refuses it alike and before any work, not only those that analyse.
+        """
         # Reading and indexing modules load on first use: opening and listing come first.
+        from search.analysis.model import check_installed
         from search.loading import bundled_seeds
+
+        if model:
+            check_installed(model)
 
         path = Path(corpus).expanduser() if corpus is not None else bundled_seeds()
         try:

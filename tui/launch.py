@@ -11,21 +11,40 @@ import asyncio
 import sqlite3
 import sys
 
-from search import CorpusError, Library
-from tui.config import load_config
+from search import CorpusError, Library, ModelNotFound
+from tui.config import Config, load_config
 from tui.executor import DaemonThreadExecutor
+
+
+def open_library(
+    corpus: str | None, index_dir: str | None, model: str | None, config: Config
+) -> Library:
+    """``Library.open`` with the model named on the command line, else the config file's.
+
+    A bad model from the config file names the file: the user would look for a ``--model``
+    they never typed. Raises ``CorpusError`` and ``ModelNotFound``.
+    """
+    try:
+        return Library.open(corpus, index_dir, model or config.model)
+    except ModelNotFound as error:
+        if model or not config.model:
+            raise
+        raise ModelNotFound(f"model = {config.model!r} in {config.path}: {error}") from None
 
 
 def run_explorer(corpus: str | None, index_dir: str | None, model: str | None) -> int:
     """Run the explorer on ``corpus`` (None: the bundled seeds); the process exit code.
 
-    A corpus that cannot be opened gets one line on stderr and exit code 2, no traceback.
+    A corpus, index folder or model that cannot be used gets one line on stderr (the same as
+    the commands print, outside strings made safe) and exit code 2, no traceback.
     """
     config = load_config()
     try:
-        library = Library.open(corpus, index_dir, model or config.model)
-    except CorpusError as error:
-        print(f"docscope: {error}", file=sys.stderr)
+        library = open_library(corpus, index_dir, model, config)
+    except (CorpusError, ModelNotFound) as error:
+        from tui import cli_output
+
+        cli_output.error(str(error))
         return 2
     try:
         listing = library.documents(sort="title")  # read now, it is in the first frame

