@@ -137,11 +137,16 @@ class Library:
         on_commit: Callable[[], None] | None = None,
     ) -> IndexReport:
         """Index added and changed documents, drop removed ones. Commits in batches, calling
-        ``on_commit`` after each so a caller can search what is indexed so far."""
+        ``on_commit`` after each so a caller can search what is indexed so far.
+
+        An index with no documents reads every file again, even those an earlier refresh
+        skipped: then the report says why the corpus gave nothing, every time it is asked."""
         from search.indexing import Refresh
 
         with self._write_lock:
             try:
+                if self._catalog.document_count() == 0:
+                    self._catalog.forget_files(self._catalog.files())
                 return Refresh(
                     self._index, self._catalog, self.corpus, progress, cancel, on_commit
                 ).run()
@@ -165,7 +170,9 @@ class Library:
                 raise recovery.describe_failure(error, self.corpus, self.index_dir) from None
 
     def needs_refresh(self) -> bool:
-        """True when the corpus has files the index does not reflect (cheap: stats only)."""
+        """True when the corpus has files the index does not reflect (cheap: stats only), and
+        always for an index with no documents: its refresh costs little more than this walk,
+        and its report lists the files skipped, which is what a user of an empty corpus needs."""
         from search.loading import SourceFile, iter_sources
 
         known = self._catalog.files()
@@ -175,7 +182,15 @@ class Library:
                 seen += 1
                 if known.get(item.rel) != (item.size, item.mtime_ns):
                     return True
-        return seen != len(known)
+        return seen != len(known) or self._catalog.document_count() == 0
+
+    @staticmethod
+    def supported_endings() -> tuple[str, ...]:
+        """The file name endings a corpus folder's documents need (``.txt``, ``.md``, ...):
+        what to tell a user whose folder gave no documents."""
+        from search.loading import SUPPORTED_SUFFIXES
+
+        return SUPPORTED_SUFFIXES
 
     def pending_analysis(self) -> int:
         """How many indexed documents still wait for analysis."""
@@ -314,7 +329,12 @@ class Library:
         figures as it goes: reading news40k's terms again each time took 2 to 3 seconds.
         The key is the segments read, whose names are never reused.
         """
-        segments = tuple(leaf.segment().segment_id() for leaf, _offset in reader.leaf_readers())
+        # An empty index reads as one segment-less reader.
+        segments = tuple(
+            segment.segment_id()
+            for leaf, _offset in reader.leaf_readers()
+            if (segment := leaf.segment()) is not None
+        )
         kept = self._term_totals
         if kept is not None and kept[0] == segments:
             return kept[1]

@@ -34,7 +34,7 @@ from tui.panes.entities import EntitiesPane
 from tui.panes.quotes import QuotesPane
 from tui.panes.statistics import StatsPane
 from tui.reader import Reader
-from tui.results import ResultList
+from tui.results import ResultList, empty_corpus_message
 from tui.search_box import SearchBox
 from tui.side_panes import SidePanes
 from tui.status import JobStatus
@@ -233,6 +233,13 @@ class ExplorerScreen(Screen[None]):
     def _index_done(self, event: msg.IndexDone) -> None:
         self.query_one(JobStatus).finish()
         report = event.report
+        if report is None or not report.interrupted:  # the index now reflects the corpus
+            skipped = report.skipped if report is not None else ()
+            self.query_one(ResultList).no_documents = empty_corpus_message(
+                str(self.library.corpus), self.library.supported_endings(), skipped
+            )
+            if report is None and not self.catalog:
+                self._search(reload=True)  # the empty list says why now
         if report is not None:
             self._search(reload=True)
             self._refresh_panes()

@@ -26,7 +26,8 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from search.records import DocumentInfo, Hit, SearchResult
+from search.records import DocumentInfo, Hit, SearchResult, Skipped
+from tui.cli_output import shown
 from tui.reader import plain
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
@@ -42,6 +43,22 @@ def format_date(modified: float | None) -> str:
     if modified is None:
         return ""
     return time.strftime("%Y-%m-%d", time.localtime(modified))
+
+
+def empty_corpus_message(corpus: str, endings: Sequence[str], skipped: Sequence[Skipped]) -> str:
+    """Why a corpus gave no documents, once indexing has ended: the endings docscope reads, and
+    the files it skipped (how many, the first and why), so the user is not left waiting for
+    documents that will never come. Paths come from file names: made safe to show."""
+    reads = f"docscope reads files ending in {', '.join(endings)}"
+    if not skipped:
+        return shown(f"No documents: {corpus} has no such files ({reads})")
+    first = skipped[0]
+    more = len(skipped) - 1
+    others = f" and {more:,} more" if more else ""
+    return shown(
+        f"No documents: {len(skipped):,} file{'s' if len(skipped) != 1 else ''} in {corpus} "
+        f"skipped ({first.path}: {first.reason}{others}; 'docscope index' lists them all). {reads}"
+    )
 
 
 class ResultList(OptionList):
@@ -94,6 +111,9 @@ class ResultList(OptionList):
         self.documents: tuple[DocumentInfo, ...] = ()
         """The documents shown (empty while showing hits)."""
         self._listing = True
+        self.no_documents = "No documents indexed yet"
+        """What the document list says when the index holds none (the explorer says why once
+        indexing has ended: see ``empty_corpus_message``)."""
         self._empty_message = "Indexing…"
         self._first = 0
         """The position in ``entries`` of the entry in the first option."""
@@ -133,7 +153,7 @@ class ResultList(OptionList):
         self.sort = sort
         self.hits = ()
         self.documents = tuple(documents)
-        self._empty_message = "No documents indexed yet"
+        self._empty_message = self.no_documents
         index = 0
         if keep is not None:
             index = next((i for i, info in enumerate(self.documents) if info.id == keep), 0)

@@ -1,15 +1,19 @@
-"""Guards at the edges: index folders docscope did not make, bad options.
+"""Guards at the edges: index folders docscope did not make, bad options, empty corpora.
 
 - An index folder is changed only once docscope has proven it its own (a marker it wrote,
   docscope's own cache folder, or an earlier docscope's index proven by content); any other
   folder is refused in one line, untouched.
 - Every bad ``--model`` (or ``model =`` in the config file) is one line and exit 2 on every
   command, before any work; ``--processes`` stays within the cores.
+- A corpus with no documents (empty, only unsupported files, only skipped files) gives empty
+  results from every command, as tables and as JSON.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -272,3 +276,50 @@ def test_checking_a_model_does_not_import_spacy() -> None:
 def test_processes_stay_within_the_cores(given: str, kept: int) -> None:
     options = build_parser().parse_args(["index", "--processes", given])
     assert options.processes == kept
+
+
+# --- corpora without documents -------------------------------------------------------------------
+
+
+def _empty(folder: Path) -> None:
+    folder.mkdir()
+
+
+def _only_unsupported(folder: Path) -> None:
+    write(folder / "report.pdf", b"%PDF-1.4 not read")
+    write(folder / "archive.zip", b"PK\x03\x04")
+
+
+def _only_skipped(folder: Path) -> None:
+    write(folder / "empty.txt", "")
+    write(folder / "zeros.txt", b"\x00" * 3000)
+    write(folder / "broken.jsonl", "{not json\n")
+
+
+EMPTY = {"empty": _empty, "only unsupported": _only_unsupported, "only skipped": _only_skipped}
+
+
+@pytest.mark.parametrize("make", EMPTY.values(), ids=EMPTY.keys())
+def test_a_corpus_without_documents_gives_empty_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make
+) -> None:
+    corpus = tmp_path / "corpus"
+    make(corpus)
+    library = Library.open(corpus)
+    library.refresh()
+    stats = library.corpus_stats()
+    assert (stats.documents, stats.words, stats.per_document, stats.top_terms) == (0, 0, (), ())
+    assert library.search("anything").total == 0 and library.entities() == [] and library.quotes() == []
+    for command in COMMANDS:
+        code, out, err = run_cli(capsys, *command, "--corpus", str(corpus))
+        assert code == 0 and "Traceback" not in err, (command, err)
+        code, out, err = run_cli(capsys, *command, "--json", "--corpus", str(corpus))
+        assert code == 0 and "Traceback" not in err, (command, err)
+        value = json.loads(out)
+        if command[0] == "stats":
+            assert value["documents"] == 0 and value["per_document"] == []
+        elif command[0] == "index":
+            assert value["indexed"] == 0
+        else:
+            assert value == []
+    shutil.rmtree(default_index_dir(corpus))
