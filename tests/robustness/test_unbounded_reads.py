@@ -3,7 +3,7 @@
 A 3 MB ``.jsonl.gz`` that expands to 3 GB, and a sparse ``.jsonl`` of 4 GiB, were read into
 memory whole: ``MemoryError``, a traceback, and the good files beside them not indexed either.
 A file replaced by a named pipe between the walk and the read hung indexing (``open`` waits for
-a writer).
+a writer), and so did a ``config.toml`` that is a pipe, for every command.
 
 Each case runs in a child process: its peak memory (``ru_maxrss``) is its own, its address
 space is capped at 2 GiB (what the bombs would blow through, and a guard for the machine if a
@@ -25,6 +25,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.robustness.conftest import small_corpus, write
+from tui.config import load_config
 
 GOOD = 30
 ADDRESS_SPACE = 2 * 2**30
@@ -160,3 +161,47 @@ def test_files_turned_into_pipes_or_devices_after_the_walk_are_skipped_without_h
         ["records.jsonl", not_regular],
     ]
     assert len(outcome["indexed"]) == GOOD - 2
+
+
+FIRST_PROBLEM = """
+import sys
+from pathlib import Path
+from tui.config import load_config
+print(load_config(Path(sys.argv[1])).problems[0])
+"""
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    return folder
+
+
+def test_a_config_that_is_a_pipe_is_reported_and_every_command_still_runs(
+    config_dir: Path, tmp_path: Path
+) -> None:
+    os.mkfifo(config_dir / "config.toml")
+    result = _run(FIRST_PROBLEM, str(config_dir / "config.toml"))  # in a child: it might hang
+    assert result.stdout.strip() == f"cannot read {config_dir / 'config.toml'}: not a regular file"
+    corpus = small_corpus(tmp_path / "corpus", 3)
+    env = {**os.environ, "DOCSCOPE_CONFIG_DIR": str(config_dir)}
+    common = ("--corpus", str(corpus), "--index-dir", str(tmp_path / "index"))
+    for command in (("index", "--no-analysis"), ("search", "docmark0001", "--json")):
+        result = _run(COMMAND_LINE, *command, *common, env=env)
+        assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_config_linked_to_a_device_is_reported_not_read(config_dir: Path) -> None:
+    (config_dir / "config.toml").symlink_to("/dev/zero")
+    result = _run(FIRST_PROBLEM, str(config_dir / "config.toml"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == f"cannot read {config_dir / 'config.toml'}: not a regular file"
+
+
+def test_a_config_too_large_to_be_one_is_reported_not_read(config_dir: Path) -> None:
+    path = config_dir / "config.toml"
+    path.write_text('theme = "nord"\n' + "# padding\n" * 200_000)
+    config = load_config(path)
+    assert config.problems == (f"cannot read {path}: larger than 1024 KiB",)
+    assert config.theme is None
