@@ -15,7 +15,7 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
-__all__ = ["binary_reason", "decode_bytes"]
+__all__ = ["binary_reason", "decode_bytes", "wide_encoding", "without_surrogates"]
 
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 little-endian one.
@@ -132,6 +132,35 @@ def binary_reason(data: bytes, name: str) -> str | None:
 _BINARY_CONTROLS = tuple(c for c in range(32) if c not in (9, 10, 12, 13, 27, 0))
 """C0 bytes that text files do not contain (tab, newlines, form feed and ESC excepted; NUL
 is judged on its own)."""
+
+
+def wide_encoding(head: bytes) -> tuple[str, str, int] | None:
+    """``(codec, encoding name, BOM length)`` when text starting with ``head`` is UTF-16 or
+    UTF-32 (by its BOM, or UTF-16 by where its NULs fall), else None.
+
+    Such text cannot be split into lines as bytes: a stream of it is decoded as it is read.
+    """
+    for bom, codec, name in _BOMS:
+        if head.startswith(bom):
+            return None if codec == "utf-8" else (codec, name, len(bom))
+    if b"\x00" in head[:_SAMPLE]:
+        utf16 = _utf16_without_bom(head[:_SAMPLE])
+        if utf16 is not None:
+            return utf16, utf16, 0
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate as U+FFFD.
+
+    Lone surrogates are how Python names the bytes of a file name that are not UTF-8, and what
+    a JSON escape like ``"\\ud800"`` decodes to. No UTF-8 writer accepts them: not Whoosh, not
+    SQLite, not a terminal; one of them in an id stopped a whole corpus from being indexed.
+    """
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _zip_reason(lower_name: str) -> str:

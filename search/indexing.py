@@ -134,7 +134,7 @@ class Refresh:
         changed = [s for s in sources if known.get(s.rel) != (s.size, s.mtime_ns)]
         changed_rels = {s.rel for s in changed}
         present = {s.rel for s in sources}
-        unreadable = tuple(f"{skipped.path.rstrip('/')}/" for skipped in self.skipped)
+        unreadable = tuple(f"{skipped.file.rstrip('/')}/" for skipped in self.skipped)
         # A file whose documents were recorded but not its row (a refresh killed between
         # the two catalog writes) is known too, or its documents would outlive it.
         gone_files = sorted(
@@ -235,7 +235,7 @@ class Refresh:
             if self.cancel.is_set() or not self._write_file(source):
                 self._commit(last=True)
                 return True
-            self.progress(Progress("index", number, total, source.rel))
+            self.progress(Progress("index", number, total, source.shown))
             self._commit_when_full()
         self._commit(last=True)
         return False

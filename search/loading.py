@@ -15,14 +15,24 @@ import json
 import os
 import re
 import stat
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
+from typing import BinaryIO
 
 from search.cleaning import clean_html, clean_markdown, clean_text
 from search.decoding import binary_reason, decode_bytes
+from search.document_ids import file_id, record_id, shown_name
+from search.files import (
+    GunzipStream,
+    NotRegularFile,
+    chunks_of,
+    is_gzip,
+    open_regular,
+    read_at_most,
+)
 from search.jsonl_records import jsonl_lines, record_contents, record_key
 from search.records import SourceDocument, Skipped, Unchanged
 
@@ -59,8 +69,15 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_KINDS)
 """The file name endings docscope reads, in display order; matched case-insensitively."""
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-"""A single text/HTML/Markdown file larger than this is skipped: it is not a document but a
-dump, and reading it would stall indexing. JSONL files have no limit (records are small)."""
+"""A single text/HTML/Markdown file, or a JSONL line, larger than this is skipped: it is not a
+document but a dump, and reading it would stall indexing. A JSONL file has no limit: it is
+read as a stream, a line at a time."""
+GZIP_MOST_RATIO = 100
+"""A ``.gz`` stops being read where it has expanded to this many times its own size (or to
+``GZIP_MOST_BYTES``, if more): text compresses about 3 to 10 times, a compression bomb a
+thousand (3 MB that expand to 3 GB)."""
+GZIP_MOST_BYTES = 4 * MAX_DOCUMENT_BYTES
+"""What a small ``.gz`` may always expand to: room for a record of the largest size."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +87,10 @@ class SourceFile:
     path: Path
     """Absolute path (through any symbolic links, as the user sees it)."""
     rel: str
-    """Path relative to the corpus root with ``/`` separators: the basis of document ids."""
+    """Path relative to the corpus root with ``/`` separators, in id form (``%``, ``#`` and
+    bytes that are not UTF-8 percent-encoded: ``search.document_ids``): the file's id."""
+    shown: str
+    """The same path as a user reads it (bytes that are not UTF-8 as U+FFFD)."""
     size: int
     mtime_ns: int
     kind: str
@@ -154,25 +174,25 @@ def _walk(
         path = folder / entry.name
         if entry.name.startswith("."):
             kind = "folder" if _is_dir(entry) else "file"
-            yield Skipped(rel, f"hidden {kind} (names starting with '.' are not read)")
+            yield _skip(rel, f"hidden {kind} (names starting with '.' are not read)")
             continue
         try:
             info = entry.stat()  # follows links
         except FileNotFoundError:
-            yield Skipped(rel, "broken symbolic link (its target does not exist)")
+            yield _skip(rel, "broken symbolic link (its target does not exist)")
             continue
         except OSError as error:
             if _is_loop(error):
-                yield Skipped(rel, "symbolic link loop")
+                yield _skip(rel, "symbolic link loop")
             else:
-                yield Skipped(rel, f"cannot be examined ({_why(error)})")
+                yield _skip(rel, f"cannot be examined ({_why(error)})")
             continue
         if stat.S_ISDIR(info.st_mode):
             key = (info.st_dev, info.st_ino)
             if key in ancestors:
-                yield Skipped(rel, "symbolic link loop (links to a folder that contains it)")
+                yield _skip(rel, "symbolic link loop (links to a folder that contains it)")
             elif key in seen:
-                yield Skipped(rel, "folder already read through another link")
+                yield _skip(rel, "folder already read through another link")
             else:
                 seen.add(key)
                 listing = _listing(path, rel + "/")
@@ -190,17 +210,32 @@ def _listing(folder: Path, prefix: str) -> list[os.DirEntry[str]] | Skipped:
         with os.scandir(folder) as scan:
             return sorted(scan, key=lambda entry: entry.name)
     except OSError as error:
-        return Skipped(prefix.rstrip("/") or ".", f"folder cannot be read ({_why(error)})")
+        return _skip(prefix.rstrip("/") or ".", f"folder cannot be read ({_why(error)})")
 
 
 def _source_or_skip(path: Path, rel: str, info: os.stat_result) -> SourceFile | Skipped:
+    """``rel`` is the path as the file system names it (bytes that are not UTF-8 as lone
+    surrogates): it becomes the id form and the shown form here, and nowhere else."""
     kind = kind_of(path.name)
     if kind is None:
         suffix = _suffix_of(path.name)
-        return Skipped(rel, f"unsupported file type ({suffix})")
+        return _skip(rel, f"unsupported file type ({shown_name(suffix)})")
     if not stat.S_ISREG(info.st_mode):
-        return Skipped(rel, "not a regular file (a pipe, socket or device)")
-    return SourceFile(path=path, rel=rel, size=info.st_size, mtime_ns=info.st_mtime_ns, kind=kind)
+        return _skip(rel, _NOT_REGULAR)
+    return SourceFile(
+        path=path,
+        rel=file_id(rel),
+        shown=shown_name(rel),
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
+        kind=kind,
+    )
+
+
+def _skip(rel: str, reason: str) -> Skipped:
+    """A skipped file or folder, named as a user reads it and, if that differs, as its id."""
+    shown, as_id = shown_name(rel), file_id(rel)
+    return Skipped(shown, reason, "" if as_id == shown else as_id)
 
 
 def _suffix_of(name: str) -> str:
@@ -236,6 +271,7 @@ def _why(error: OSError) -> str:
 
 _DISAPPEARED = "file disappeared before it could be read"
 _CANNOT_READ = "cannot be read"
+_NOT_REGULAR = "not a regular file (a pipe, socket or device)"
 
 
 def read_failed(item: Skipped) -> bool:
@@ -251,75 +287,69 @@ def read_source(
 
     ``known`` maps document ids to the digests the index holds: a file or JSONL record with
     the same digest comes out as ``Unchanged``, without being decoded and cleaned again.
-    Whatever goes wrong (permissions, a file deleted or truncated since the walk, damaged
-    compression) becomes ``Skipped``; a damaged ``.gz`` still yields the records before the
-    damage.
+    Whatever goes wrong (permissions, a file deleted, truncated or replaced by a pipe since
+    the walk, damaged compression) becomes ``Skipped``; a damaged ``.gz`` still yields the
+    records before the damage. Memory is bounded: a document is at most
+    ``MAX_DOCUMENT_BYTES``, and a JSONL file is read as a stream, a line at a time.
     """
     if src.kind != "jsonl" and src.size > MAX_DOCUMENT_BYTES:
-        yield Skipped(src.rel, f"too large for one document ({src.size // 2**20} MiB)")
+        yield _too_large(src, src.size)
         return
     try:
-        with open(src.path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        yield Skipped(src.rel, _DISAPPEARED)
+        handle = open_regular(src.path)  # never blocks, even if the file became a pipe
+    except NotRegularFile:
+        yield _skip_source(src, _NOT_REGULAR)
         return
     except OSError as error:
-        yield Skipped(src.rel, f"{_CANNOT_READ} ({_why(error)})")
+        yield _read_failure(src, error)
         return
-    known = known or {}
-    if src.kind != "jsonl":
-        digest = content_digest(data)
-        if known.get(src.rel) == digest:  # indexed from these very bytes
-            yield Unchanged(src.rel)
-        else:
-            yield _read_document(src, data, digest)
-        return
-    problem = None
-    if src.path.name.lower().endswith(".gz") and data.startswith(b"\x1f\x8b"):
-        data, problem = _gunzip(data)
-    yield from _read_jsonl(src, data, known)
-    if problem is not None:
-        yield Skipped(src.rel, problem)
-
-
-_GZIP_CHUNK = 1 << 20
-
-
-def _gunzip(data: bytes) -> tuple[bytes, str | None]:
-    """Decompress all gzip members of ``data``; keep what precedes any damage, and say so."""
-    out: list[bytes] = []
-    rest = data
-    while rest:
-        stream = zlib.decompressobj(wbits=31)
-        consumed = len(rest)
+    with handle:
+        if src.kind == "jsonl":
+            yield from _read_jsonl(src, handle, known or {})
+            return
         try:
-            for start in range(0, len(rest), _GZIP_CHUNK):
-                out.append(stream.decompress(rest[start : start + _GZIP_CHUNK]))
-                if stream.eof:
-                    consumed = start + _GZIP_CHUNK
-                    break
-        except zlib.error as error:
-            return b"".join(out), f"damaged gzip data ({error}); the records before it were read"
-        if not stream.eof:
-            return b"".join(out), "gzip file is cut short; the records before the cut were read"
-        rest = (stream.unused_data + rest[consumed:]).lstrip(b"\x00")
-    return b"".join(out), None
+            data = read_at_most(handle, MAX_DOCUMENT_BYTES)
+        except OSError as error:
+            yield _read_failure(src, error)
+            return
+    if data is None:  # it grew since the walk
+        yield _too_large(src, MAX_DOCUMENT_BYTES + 1)
+        return
+    digest = content_digest(data)
+    if (known or {}).get(src.rel) == digest:  # indexed from these very bytes
+        yield Unchanged(src.rel)
+    else:
+        yield _read_document(src, data, digest)
+
+
+def _skip_source(src: SourceFile, reason: str) -> Skipped:
+    return Skipped(src.shown, reason, "" if src.rel == src.shown else src.rel)
+
+
+def _too_large(src: SourceFile, size: int) -> Skipped:
+    return _skip_source(src, f"too large for one document ({size // 2**20} MiB)")
+
+
+def _read_failure(src: SourceFile, error: OSError) -> Skipped:
+    """A file that could not be read: worth trying again later (``read_failed``)."""
+    if isinstance(error, FileNotFoundError):
+        return _skip_source(src, _DISAPPEARED)
+    return _skip_source(src, f"{_CANNOT_READ} ({_why(error)})")
 
 
 def _read_document(src: SourceFile, data: bytes, digest: str) -> SourceDocument | Skipped:
     """One file, one document: text, Markdown or HTML."""
     if not data.strip():
-        return Skipped(src.rel, "empty")
+        return _skip_source(src, "empty")
     reason = binary_reason(data, src.path.name)
     if reason is not None:
-        return Skipped(src.rel, reason)
+        return _skip_source(src, reason)
     text, encoding = decode_bytes(data)
     if src.kind == "html":
         text, encoding = _html_charset(data, text, encoding)
     if not text.strip():
-        return Skipped(src.rel, "empty")
-    fallback = _fallback_title(src.path.name)
+        return _skip_source(src, "empty")
+    fallback = _fallback_title(shown_name(src.path.name))
     if src.kind == "html":
         clean = clean_html(text, fallback)
     elif src.kind == "markdown":
@@ -327,12 +357,12 @@ def _read_document(src: SourceFile, data: bytes, digest: str) -> SourceDocument 
     else:
         clean = clean_text(text, fallback)
     if not clean.text:
-        return Skipped(src.rel, "no readable text left after cleaning")
+        return _skip_source(src, "no readable text left after cleaning")
     return SourceDocument(
         id=src.rel,
         title=clean.title,
         text=clean.text,
-        path=str(src.path),
+        path=shown_name(str(src.path)),
         size=len(data),
         modified=src.mtime_ns / 1e9,
         digest=digest,
@@ -372,25 +402,52 @@ def _html_charset(data: bytes, text: str, encoding: str) -> tuple[str, str]:
 
 
 def _read_jsonl(
-    src: SourceFile, data: bytes, known: Mapping[str, str]
+    src: SourceFile, handle: BinaryIO, known: Mapping[str, str]
 ) -> Iterator[SourceDocument | Skipped | Unchanged]:
     """One document per line; a bad line is skipped with its line number, the rest loads.
 
-    A record whose id and digest the index already holds is only parsed (for its id), not
-    cleaned: re-reading news40k for one changed record spent most of its time cleaning the
-    other 40,000.
+    The file is a stream: a line is held only while it is parsed, a line over
+    ``MAX_DOCUMENT_BYTES`` is passed over unread, and a ``.gz`` stops where it has expanded
+    ``GZIP_MOST_RATIO`` times (a bomb). A record whose id and digest the index already holds
+    is only parsed (for its id), not cleaned: re-reading news40k for one changed record spent
+    most of its time cleaning the other 40,000.
     """
-    if not data.strip():
-        yield Skipped(src.rel, "empty")
+    gunzip = None
+    try:
+        if src.path.name.lower().endswith(".gz") and is_gzip(handle):
+            limit = max(GZIP_MOST_BYTES, GZIP_MOST_RATIO * os.fstat(handle.fileno()).st_size)
+            gunzip = GunzipStream(handle, limit)
+        chunks = iter(gunzip if gunzip is not None else chunks_of(handle))
+        head = next(chunks, b"")
+        reason = binary_reason(head, "records.jsonl")  # decompressed: no .gz excuse
+        if reason is not None:
+            yield _skip_source(src, reason)
+            return
+        lines = 0
+        for line in _records(src, chain([head], chunks), known):
+            lines += 1
+            yield line
+    except OSError as error:  # the disk failed part-way (what was read is kept)
+        yield _read_failure(src, error)
         return
-    reason = binary_reason(data, "records.jsonl")  # already decompressed: no .gz excuse
-    if reason is not None:
-        yield Skipped(src.rel, reason)
-        return
+    if lines == 0:
+        yield _skip_source(src, "empty")
+    if gunzip is not None and gunzip.problem is not None:
+        yield _skip_source(src, gunzip.problem)
+
+
+def _records(
+    src: SourceFile, chunks: Iterable[bytes], known: Mapping[str, str]
+) -> Iterator[SourceDocument | Skipped | Unchanged]:
+    """The documents, unchanged records and skipped lines of a JSONL stream."""
     modified = src.mtime_ns / 1e9
     seen: dict[str, int] = {}
-    for number, raw, text, encoding in jsonl_lines(data):
-        where = f"{src.rel}:{number}"
+    for line in jsonl_lines(chunks, MAX_DOCUMENT_BYTES, src.shown):
+        if isinstance(line, Skipped):
+            yield line
+            continue
+        number, raw, text, encoding = line
+        where = f"{src.shown}:{number}"
         try:
             record = json.loads(text)
         except ValueError as error:
@@ -404,7 +461,7 @@ def _read_jsonl(
         if isinstance(key, Skipped):
             yield key
             continue
-        doc_id, digest = f"{src.rel}#{key}", content_digest(raw)
+        doc_id, digest = record_id(src.rel, key), content_digest(raw)
         if known.get(doc_id) == digest:  # indexed from these very bytes
             seen[key] = number
             yield Unchanged(doc_id)
@@ -419,7 +476,7 @@ def _read_jsonl(
             id=doc_id,
             title=clean.title,
             text=clean.text,
-            path=str(src.path),
+            path=shown_name(str(src.path)),
             size=len(raw),
             modified=modified,
             digest=digest,

@@ -62,7 +62,17 @@ class Skipped:
     """A file or record that was not indexed, and why, in words a user understands."""
 
     path: str
+    """The file (``file:line`` for a JSONL record) relative to the corpus, as a user reads it:
+    a byte of the name that is not UTF-8 shows as U+FFFD."""
     reason: str
+    rel: str = ""
+    """The file's id form (``SourceFile.rel``) when it differs from ``path``: what the index
+    knows the file by (``caf%E9.txt`` for ``caf�.txt``)."""
+
+    @property
+    def file(self) -> str:
+        """The file's id form, whatever its name."""
+        return self.rel or self.path
 
 
 # --- search ----------------------------------------------------------------------------------

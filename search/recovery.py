@@ -35,6 +35,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.filelock import try_for
 
 from search.catalog import Catalog
+from search.document_ids import file_part
 from search.errors import CorpusError
 from search.ownership import claim, is_ours
 from search.schema import SCHEMA_VERSION, build_schema
@@ -359,15 +360,12 @@ def stray_documents(index: Index, catalog: Catalog) -> set[str]:
 
 
 def file_of(doc_id: str, files: Collection[str]) -> str | None:
-    """The corpus file a document id came from (``rel`` or ``rel#key``), if among ``files``."""
-    if doc_id in files:
-        return doc_id
-    cut = doc_id.rfind("#")
-    while cut > 0:
-        if doc_id[:cut] in files:
-            return doc_id[:cut]
-        cut = doc_id.rfind("#", 0, cut)
-    return None
+    """The corpus file a document id came from (``rel`` or ``rel#key``), if among ``files``.
+
+    The file part of an id never holds a ``#`` (``search.document_ids`` encodes it), so the
+    first ``#`` ends it: a file ``a.jsonl#x`` is never taken for a record of ``a.jsonl``."""
+    file = file_part(doc_id)
+    return file if file in files else None
 
 
 # --- errors in words -------------------------------------------------------------------------

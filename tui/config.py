@@ -23,10 +23,15 @@ from typing import Mapping
 
 import platformdirs
 
+from search.files import FileTooLarge, NotRegularFile, read_small_file
+
 CONFIG_ENV = "DOCSCOPE_CONFIG_DIR"
 """Environment variable naming a folder to read ``config.toml`` from instead of the default."""
 
 CONFIG_NAME = "config.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A configuration larger than this is not one (a link to a log or to ``/dev/zero``): it is
+reported and ignored, never read whole."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,14 @@ def load_config(path: Path | None = None) -> Config:
     """Read the configuration; a missing file gives defaults, a broken one gives ``problems``."""
     path = config_path() if path is None else path
     try:
-        raw = path.read_bytes()
+        raw = read_small_file(path, MAX_CONFIG_BYTES)  # a pipe or /dev/zero must not hang us
     except FileNotFoundError:
         return Config()
+    except NotRegularFile:
+        return Config(path=path, problems=(f"cannot read {path}: not a regular file",))
+    except FileTooLarge:
+        too_large = f"cannot read {path}: larger than {MAX_CONFIG_BYTES // 1024} KiB"
+        return Config(path=path, problems=(too_large,))
     except OSError as error:
         return Config(path=path, problems=(f"cannot read {path}: {error.strerror}",))
     try:

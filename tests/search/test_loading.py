@@ -10,9 +10,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import search.jsonl_records
+from search.files import CHUNK_BYTES
+from search.jsonl_records import jsonl_lines
 from search.loading import (
+    GZIP_MOST_BYTES,
+    GZIP_MOST_RATIO,
+    MAX_DOCUMENT_BYTES,
     SUPPORTED_SUFFIXES,
     SourceFile,
     bundled_seeds,
@@ -335,14 +342,14 @@ def test_permission_error_while_reading_is_skipped_even_as_root(
     """The same path as above, simulated, so it is also tested where root reads everything."""
     path = _write(tmp_path / "secret.txt", BODY)
     (source,) = _walk(path)[0]
-    real_open = open
+    real_open = os.open
 
-    def guarded(file: object, *args: object, **kwargs: object) -> object:
+    def guarded(file: object, *args: object, **kwargs: object) -> int:
         if Path(str(file)) == path:
             raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("builtins.open", guarded)
+    monkeypatch.setattr("os.open", guarded)
     denied = Skipped("secret.txt", "cannot be read (permission denied)")
     assert list(read_source(source)) == [denied]
 
@@ -499,6 +506,110 @@ def test_jsonl_text_is_cleaned_like_any_text(tmp_path: Path) -> None:
     assert isinstance(document, SourceDocument)
     assert document.title == "Red title"
     assert document.text == BODY
+
+
+# --- JSONL as a stream, and files that change under the reader ------------------------------
+
+
+@given(
+    data=st.lists(st.sampled_from([b"a", b"{}", b"\n", b"\r", b"\xc3\xa9", b"\xe9", b" "]), max_size=40),
+    chunk=st.integers(1, 7),
+    most=st.integers(0, 9),
+)
+def test_jsonl_lines_split_as_a_stream_are_the_lines_of_the_whole(
+    data: list[bytes], chunk: int, most: int
+) -> None:
+    whole = b"".join(data)
+    expected: list[tuple[int, bytes | None]] = []
+    for number, line in enumerate(whole.split(b"\n"), start=1):
+        if len(line) > most:
+            expected.append((number, None))
+        elif line.rstrip(b"\r").strip():
+            expected.append((number, line.rstrip(b"\r")))
+    if whole.endswith(b"\n") or not whole:
+        expected = [e for e in expected if e[0] <= whole.count(b"\n")]
+    chunks = [whole[start : start + chunk] for start in range(0, len(whole), chunk)]
+    got = [
+        (line.path, None) if isinstance(line, Skipped) else (line[0], line[1])
+        for line in jsonl_lines(chunks, most, "f")
+    ]
+    assert got == [(f"f:{n}", None) if raw is None else (n, raw) for n, raw in expected]
+
+
+def test_jsonl_records_across_chunk_boundaries_are_read_whole(tmp_path: Path) -> None:
+    records = [{"id": n, "text": f"{BODY} {n} " + "filler " * 20_000} for n in range(30)]
+    raw = _jsonl(*records)
+    assert len(raw) > 3 * CHUNK_BYTES
+    documents = _docs(_read(_write(tmp_path / "big.jsonl", raw)))
+    assert [d.id for d in documents] == [f"big.jsonl#{n}" for n in range(30)]
+    assert [d.digest for d in documents] == [content_digest(line) for line in raw.split(b"\n")]
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, b""])
+def test_utf16_jsonl_is_decoded_as_it_is_read(tmp_path: Path, bom: bytes) -> None:
+    lines = [json.dumps({"id": n, "text": f"déjà vu {n} " + "mot " * 100_000}) for n in range(6)]
+    raw = bom + "\r\n".join(lines).encode("utf-16-le")
+    assert len(raw) > 2 * CHUNK_BYTES
+    documents = _docs(_read(_write(tmp_path / "wide.jsonl", raw)))
+    assert [d.id for d in documents] == [f"wide.jsonl#{n}" for n in range(6)]
+    assert {d.encoding for d in documents} == {"utf-16-le"}
+    assert [d.digest for d in documents] == [content_digest(line.encode()) for line in lines]
+    assert documents[0].text.startswith("déjà vu 0 mot")
+
+
+def test_a_line_over_the_cap_is_skipped_and_the_lines_after_it_load(tmp_path: Path) -> None:
+    long_line = b'{"id": "long", "text": "' + b"x" * MAX_DOCUMENT_BYTES + b'"}'
+    raw = _jsonl({"id": "before", "text": BODY}) + b"\n" + long_line + b"\n"
+    raw += _jsonl({"id": "after", "text": BODY})
+    path = _write(tmp_path / "capped.jsonl.gz", gzip.compress(raw, compresslevel=1))
+    items = _read(path)
+    assert [d.id for d in _docs(items)] == ["capped.jsonl.gz#before", "capped.jsonl.gz#after"]
+    assert _skips(items) == [Skipped("capped.jsonl.gz:2", "line longer than 64 MiB: not read")]
+
+
+def test_a_gzip_that_expands_beyond_its_cap_keeps_the_records_before(tmp_path: Path) -> None:
+    records = _jsonl(*({"id": n, "text": f"{BODY} {n}"} for n in range(3))) + b"\n"
+    member = gzip.compress(b"a" * 2**24, compresslevel=9)  # 16 MiB in 16 kB
+    path = _write(tmp_path / "bomb.jsonl.gz", gzip.compress(records) + member * 64)
+    assert max(GZIP_MOST_BYTES, GZIP_MOST_RATIO * path.stat().st_size) == 256 * 2**20 < 2**30
+    items = _read(path)
+    assert [d.id for d in _docs(items)] == [f"bomb.jsonl.gz#{n}" for n in range(3)]
+    assert [(s.path, s.reason[:32]) for s in _skips(items)] == [
+        ("bomb.jsonl.gz:4", "line longer than 64 MiB: not rea"),
+        ("bomb.jsonl.gz", "expands to more than 256 MiB (a "),
+    ]
+
+
+def test_a_multi_member_gzip_is_read_whole(tmp_path: Path) -> None:
+    parts = [_jsonl({"id": n, "text": f"{BODY} {n}"}) + b"\n" for n in range(3)]
+    path = _write(tmp_path / "members.jsonl.gz", b"".join(gzip.compress(p) for p in parts))
+    assert [d.id for d in _docs(_read(path))] == [f"members.jsonl.gz#{n}" for n in range(3)]
+
+
+@pytest.mark.parametrize("name", ["doc.txt", "records.jsonl"])
+def test_a_file_replaced_by_a_pipe_after_the_walk_is_skipped(tmp_path: Path, name: str) -> None:
+    """``open`` on a pipe waits for a writer forever; the reader never opens one that way."""
+    path = _write(tmp_path / name, _jsonl({"text": BODY}))
+    (source,) = _walk(tmp_path)[0]
+    path.unlink()
+    os.mkfifo(path)
+    assert list(read_source(source)) == [Skipped(name, "not a regular file (a pipe, socket or device)")]
+
+
+def test_a_file_replaced_by_a_link_to_a_device_after_the_walk_is_skipped(tmp_path: Path) -> None:
+    path = _write(tmp_path / "zero.txt", BODY)
+    (source,) = _walk(tmp_path)[0]
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    assert list(read_source(source)) == [Skipped("zero.txt", "not a regular file (a pipe, socket or device)")]
+
+
+def test_a_file_grown_past_the_cap_after_the_walk_is_skipped(tmp_path: Path) -> None:
+    path = _write(tmp_path / "grown.txt", BODY)
+    (source,) = _walk(tmp_path)[0]
+    os.truncate(path, MAX_DOCUMENT_BYTES + 1)  # sparse: no disk used
+    (skipped,) = read_source(source)
+    assert skipped == Skipped("grown.txt", "too large for one document (64 MiB)")
 
 
 # --- real corpora ----------------------------------------------------------------------------
