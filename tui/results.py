@@ -27,7 +27,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from search.records import DocumentInfo, Hit, SearchResult
-from tui.reader import plain
+from search.safe_text import visible
+from tui.safe_content import safe_line
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
 """The orders of the document list, in the order the sort key cycles through them."""
@@ -268,12 +269,13 @@ def _entry_id(entry: Hit | DocumentInfo) -> str:
 
 
 def _hit_prompt(hit: Hit, styles: dict[str, Style]) -> Content:
-    snippet = Content(plain(hit.snippet.replace("\n", " ")))
+    # one symbol per control character, so the highlight spans still fall on their words
+    snippet = Content(visible(hit.snippet.replace("\n", " ")))
     for start, end in hit.highlights:
         snippet = snippet.stylize(styles["result-list--match"], start, end)
     snippet = snippet.stylize_before(styles["result-list--snippet"])
     return Content.assemble(
-        (plain(hit.title or hit.document), styles["result-list--title"]),
+        (safe_line(hit.title or hit.document), styles["result-list--title"]),
         "\n",
         (f"{hit.score:.2f} · ", styles["result-list--meta"]),
         snippet,
@@ -286,7 +288,7 @@ def _document_prompt(info: DocumentInfo, styles: dict[str, Style]) -> Content:
     if date:
         meta = f"{meta} · {date}"
     return Content.assemble(
-        (plain(info.title or info.id), styles["result-list--title"]),
+        (safe_line(info.title or info.id), styles["result-list--title"]),
         "\n",
         (meta, styles["result-list--meta"]),
     )
