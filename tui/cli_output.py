@@ -23,7 +23,7 @@ from rich.text import Text
 
 from search.records import AnalysisReport, CorpusStats, Entity, IndexReport, Quote, SearchResult
 from search.records import Progress as EngineProgress
-from search.safe_text import unsafe_except, visible
+from search.safe_text import LINE_CHARS, bounded, unsafe_except, visible
 
 if TYPE_CHECKING:
     from search.library import Library
@@ -170,7 +170,11 @@ def print_search(result: SearchResult, as_json: bool) -> None:
             snippet.stylize("bold reverse", start, end)
         table.add_row(
             f"{hit.score:.2f}",
-            Text.assemble((shown(hit.title), "bold"), "\n", (shown(hit.document), "dim")),
+            Text.assemble(
+                (shown(bounded(hit.title, LINE_CHARS)), "bold"),
+                "\n",
+                (shown(bounded(hit.document, LINE_CHARS)), "dim"),
+            ),
             snippet,
         )
     stdout.print(table)
