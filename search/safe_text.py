@@ -22,8 +22,16 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "ELLIPSIS", "LINE_CHARS", "UNSAFE", "UNSAFE_CODES", "blanked", "bounded", "shown_line", "symbol",
-    "unsafe_except", "visible",
+    "ELLIPSIS",
+    "LINE_CHARS",
+    "UNSAFE",
+    "UNSAFE_CODES",
+    "blanked",
+    "bounded",
+    "shown_line",
+    "symbol",
+    "unsafe_except",
+    "visible",
 ]
 
 _RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069))
@@ -34,7 +42,6 @@ UNSAFE_CODES: frozenset[int] = frozenset(
     code for first, last in _RANGES for code in range(first, last + 1)
 )
 """The code points of ``_RANGES``, for ``str.translate``."""
-
 
 
 def unsafe_except(keep: str = "") -> re.Pattern[str]:
@@ -48,7 +55,7 @@ def unsafe_except(keep: str = "") -> re.Pattern[str]:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    return re.compile("[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in ranges) + "]")
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
 
 
 UNSAFE = unsafe_except()
@@ -60,8 +67,8 @@ ELLIPSIS = "…"
 
 def symbol(char: str) -> str:
     """The visible stand-in for one unsafe character: Unicode's control pictures for C0
-    (␀ … ␛ … ␟), ␡ for DEL, and the replacement character for C1 and bidi controls, which
-    have no pictures."""
+    (␀ … ␛ … ␟), ␡ for DEL, and the replacement character for C1 and bidi controls,
+    which have no pictures."""
     code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)
@@ -73,18 +80,20 @@ def visible(text: str, keep: str = "") -> str:
     it still hold). ``keep`` lists characters to leave, such as a newline in a multi-line cell."""
     if not UNSAFE.search(text):
         return text
-    return UNSAFE.sub(lambda match: match.group() if match.group() in keep else symbol(match.group()), text)
+    return UNSAFE.sub(lambda m: m.group() if m.group() in keep else symbol(m.group()), text)
 
 
-_BLANKS = {code: " " for code in UNSAFE_CODES}
+_BLANKS = {code: " " for code in UNSAFE_CODES if chr(code) not in "\n\t"}
+_TEXT_UNSAFE = unsafe_except(keep="\n\t")
 
 
-def blanked(text: str, keep: str = "\n\t") -> str:
-    """``text`` with each unsafe character but those in ``keep`` replaced by a space, for text
+def blanked(text: str) -> str:
+    """``text`` with each unsafe character but newline and tab replaced by a space, for text
     whose look matters more than its oddities (a document's body: cleaning already removed
     them, so this only guards). Same length, so offsets still hold."""
-    table = _BLANKS if not keep else {code: " " for code in UNSAFE_CODES if chr(code) not in keep}
-    return text.translate(table)
+    if not _TEXT_UNSAFE.search(text):
+        return text
+    return text.translate(_BLANKS)
 
 
 def bounded(text: str, limit: int) -> str:

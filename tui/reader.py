@@ -366,7 +366,8 @@ class Reader(VerticalScroll):
             if span[1] <= start or span[0] >= end:
                 return content
             style = self.get_visual_style(component)
-            return content.stylize(style, shown(max(0, span[0] - start)), shown(min(end, span[1]) - start))
+            first, last = shown(max(0, span[0] - start)), shown(min(end, span[1]) - start)
+            return content.stylize(style, first, last)
 
         if self.show_entities:
             for mention, label in self.mentions:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label, Static
 
 from search import Library
@@ -38,7 +39,9 @@ def giant_corpus(root: Path) -> Path:
     return root
 
 
-def test_snippets_stay_short_whatever_the_tokens(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_snippets_stay_short_whatever_the_tokens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A giant word after a match, a megabyte of punctuation between two, a giant word that is
     the match itself: each snippet stays a short passage (the CLI printed a 2 MB one), its
     highlights inside it, on the matched words."""
@@ -78,7 +81,8 @@ async def test_giant_and_hostile_fields_are_bounded_and_safe_in_every_widget(
         await pilot.pause()
         results = app.explorer.query_one(ResultList)
         five = tuple(
-            Hit(f"{document.id}{n}", title, 1.0, "the harbour " + HOSTILE, ((4, 11),)) for n in range(5)
+            Hit(f"{document.id}{n}", title, 1.0, "the harbour " + HOSTILE, ((4, 11),))
+            for n in range(5)
         )
         results.show_hits(SearchResult("harbour", five, 5, 0.001))
         reader = app.explorer.query_one(Reader)
@@ -99,7 +103,8 @@ async def test_giant_and_hostile_fields_are_bounded_and_safe_in_every_widget(
             if results.get_option_at_index(index) is not None
         ]  # fmt: skip
         shown += [str(reader.border_title), str(app.sub_title)]
-        shown += [str(reader.query_one(f"#reader-{part}", Static).content) for part in ("title", "meta")]
+        for part in ("title", "meta"):
+            shown.append(str(reader.query_one(f"#reader-{part}", Static).content))
         shown.append(str(app.explorer.query_one("#job-label", Label).content))
         shown += [str(toast.render()) for toast in app.screen.query("Toast")]
         shown += [str(option.prompt) for option in quotes.navigable.options]

@@ -202,7 +202,12 @@ class QuotesPane(Pane):
     def _row(self, quote: Quote) -> Content:
         """Two lines: speaker and cue, then the quotation on one line (cut to fit)."""
         return Content.assemble(
-            self._speaker(quote), self._cue(quote), "\n", "“", safe_line(_one_line(quote.text)), "”"
+            self._speaker(quote),
+            self._cue(quote),
+            "\n",
+            "“",
+            safe_line(_one_line(quote.text)),
+            "”",
         )
 
     def _describe(self, index: int | None) -> None:
