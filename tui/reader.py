@@ -49,6 +49,7 @@ def mention_style(label: str) -> str:
 
 Span = tuple[int, int]
 
+
 def plain(text: str) -> str:
     """The text with any control character blanked (the engine's one class of them, C1 and
     bidi overrides included), keeping every offset in place."""
@@ -226,7 +227,8 @@ class Reader(VerticalScroll):
         title = self.query_one("#reader-title", Static)
         title.update(safe_content(document.title))
         title.display = not self._title_in_text  # else the text's own first line is the title
-        self.query_one("#reader-meta", Static).update(Content(self._metadata(document)))  # safe
+        meta = self._metadata(document)  # bounded and made safe there
+        self.query_one("#reader-meta", Static).update(Content(meta))
         with self.app.batch_update():
             await self.remove_children(".reader-block")
             self._blocks = [
