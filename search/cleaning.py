@@ -26,6 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from search.glued_headings import fix_glued_label, split_glued_heading
 from search.records import CleanText
+from search.safe_text import unsafe_except
 from search.titles import find_title
 
 __all__ = ["clean_html", "clean_markdown", "clean_text", "strip_controls"]
@@ -42,9 +43,9 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = unsafe_except(keep="\n\t")
 """C0 (but tab and newline), DEL, C1, and the bidi overrides that can make text on screen read
-differently from the text that was indexed."""
+differently from the text that was indexed: ``search.safe_text``'s one definition."""
 
 _LINE_BREAKS = ("\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 """Characters that end a line besides ``\n`` and ``\r``."""

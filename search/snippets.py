@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 
 from whoosh.analysis import STOP_WORDS
 
+from search.safe_text import ELLIPSIS, bounded
 from search.schema import stem_word
 
 SNIPPET_CHARS = 220
@@ -28,6 +29,11 @@ SURROUND = 60
 PASSAGES = 2
 BETWEEN = " … "
 """Joins passages that are apart in the document."""
+SNIPPET_LIMIT = PASSAGES * 3 * SNIPPET_CHARS
+"""The longest snippet, whatever the text: passages are measured in words, so one
+2-million-letter word, or a megabyte of punctuation between two matches, made a 2 MB snippet
+(and a results list that took a minute to paint). Runs longer than ``SNIPPET_CHARS`` are cut
+with an ellipsis (``_piece``); this bounds what is left."""
 
 Span = tuple[int, int]
 
@@ -100,20 +106,43 @@ def snippet(text: str, spans: list[Span]) -> tuple[str, tuple[Span, ...]]:
             length += len(BETWEEN)
         index = start
         for match_start, match_end in matches:
-            before = one_line(text[index:match_start])
+            before = _piece(text, index, match_start, keep="end" if index == start else "both")
             if index == start:
                 before = before.lstrip()
-            matched = one_line(text[match_start:match_end])
+            matched = _piece(text, match_start, match_end, keep="start")
             parts.append(before)
             length += len(before)
             marks.append((length, length + len(matched)))
             parts.append(matched)
             length += len(matched)
             index = match_end
-        tail = one_line(text[index:end]).rstrip()
+        tail = _piece(text, index, end, keep="start").rstrip()
         parts.append(tail)
         length += len(tail)
-    return "".join(parts), tuple(marks)
+    return _bounded("".join(parts), marks)
+
+
+def _piece(text: str, start: int, end: int, keep: str) -> str:
+    """``text[start:end]`` as one line of at most about ``SNIPPET_CHARS``: a longer run (a giant
+    word, a megabyte of punctuation) keeps its ``end`` (the context before a match), its
+    ``start`` (a match, the context after one) or ``both`` ends (a gap between two matches)."""
+    if end - start <= SNIPPET_CHARS:
+        return one_line(text[start:end])
+    if keep == "end":
+        return ELLIPSIS + one_line(text[end - SNIPPET_CHARS + 1 : end])
+    if keep == "start":
+        return one_line(text[start : start + SNIPPET_CHARS - 1]) + ELLIPSIS
+    half = SNIPPET_CHARS // 2
+    return one_line(text[start : start + half]) + BETWEEN + one_line(text[end - half : end])
+
+
+def _bounded(snippet: str, marks: list[Span]) -> tuple[str, tuple[Span, ...]]:
+    """The snippet cut to ``SNIPPET_LIMIT``, and the marks that still fall inside it."""
+    if len(snippet) <= SNIPPET_LIMIT:
+        return snippet, tuple(marks)
+    cut = bounded(snippet, SNIPPET_LIMIT)
+    inside = len(cut) - len(ELLIPSIS)
+    return cut, tuple((start, min(end, inside)) for start, end in marks if start < inside)
 
 
 Passage = tuple[int, int, list[Span]]

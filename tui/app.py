@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -26,6 +27,7 @@ from tui.commands import DocscopeCommands
 from tui.config import Config, config_path
 from tui.explorer import PANES_DELAY, ExplorerScreen
 from tui.help_screen import HelpScreen, active_sections, pane_sections
+from tui.safe_content import safe_line, safe_message
 from tui.workers import JobRunner
 
 
@@ -68,7 +70,7 @@ class DocscopeApp(App[None]):
         """Seconds the results must settle before the side panes follow them (tests use 0)."""
         self.cancel = threading.Event()
         """Set on exit: indexing and analysis stop at their next check."""
-        self.sub_title = library.corpus.name
+        self.sub_title = safe_line(library.corpus.name)
 
     def get_default_screen(self) -> Screen[None]:
         return self.explorer
@@ -99,6 +101,23 @@ class DocscopeApp(App[None]):
         if self.library.notice:  # e.g. "the index was damaged and is being rebuilt"
             self.notify(self.library.notice, title="Index", severity="warning", markup=False)
         self._handle_sigterm(install=True)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast passes here (a widget's ``notify`` calls the app's): its text often holds a
+        name, a path or an error's words, so it is bounded and its control characters shown as
+        symbols before Textual writes it."""
+        super().notify(
+            safe_message(message), title=safe_line(title), severity=severity, timeout=timeout,
+            markup=markup,
+        )  # fmt: skip
 
     def on_unmount(self) -> None:
         self.cancel.set()

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from search.records import AnalysisReport, CorpusStats, Entity, IndexReport, Quote, SearchResult
 from search.records import Progress as EngineProgress
+from search.safe_text import LINE_CHARS, bounded, unsafe_except, visible
 
 if TYPE_CHECKING:
     from search.library import Library
@@ -38,26 +39,17 @@ class ProgressReporter(Protocol):
     def __call__(self, progress: EngineProgress) -> None: ...
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters (C0, DEL, C1) and bidi overrides: a terminal obeys them."""
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-"""What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal would obey (C0 it escapes)."""
+_C0 = "".join(chr(code) for code in range(0x20))
+_JSON_UNSAFE = re.compile(unsafe_except(keep=_C0).pattern + "|[\u2028\u2029]")
+"""What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal would obey (C0 it escapes),
+and the line separators some terminals break a line at."""
 
 
 def shown(text: str, keep: str = "") -> str:
     """``text`` safe to print: each control character becomes one visible symbol (ESC shows as
     ␛), so offsets into the text, like highlight spans, still hold. ``keep`` lists characters
-    to leave, such as a newline in a multi-line cell."""
-    if not _UNSAFE.search(text):
-        return text
-    return _UNSAFE.sub(lambda match: match.group() if match.group() in keep else _symbol(match.group()), text)
-
-
-def _symbol(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # Unicode's "control pictures": ␀ ␇ ␛ ...
-    return "\u2421" if code == 0x7F else "\ufffd"
+    to leave, such as a newline in a multi-line cell. The one sanitiser, ``search.safe_text``."""
+    return visible(text, keep)
 
 
 def plain(value: str, style: str = "", keep: str = "") -> Text:
@@ -178,7 +170,11 @@ def print_search(result: SearchResult, as_json: bool) -> None:
             snippet.stylize("bold reverse", start, end)
         table.add_row(
             f"{hit.score:.2f}",
-            Text.assemble((shown(hit.title), "bold"), "\n", (shown(hit.document), "dim")),
+            Text.assemble(
+                (shown(bounded(hit.title, LINE_CHARS)), "bold"),
+                "\n",
+                (shown(bounded(hit.document, LINE_CHARS)), "dim"),
+            ),
             snippet,
         )
     stdout.print(table)

@@ -18,9 +18,13 @@ from textual.markup import escape
 from textual.style import Style
 
 from search.records import DocumentInfo, Entity
+from tui.safe_content import safe_line
 
 MATCH_STYLE = Style(bold=True, underline=True)
 """How the letters the user typed are marked in a command."""
+NAME_CHARS = 200
+"""The most of a title or name a command shows and fuzzily matches: matching a 1 MB title on
+every keystroke would freeze the palette."""
 
 
 class CommandTarget(Protocol):
@@ -60,12 +64,13 @@ class DocscopeCommands(Provider):
                 f"{label} · {entity.count:,} mention{'s' * (entity.count != 1)}"
                 f" in {documents:,} document{'s' * (documents != 1)}"
             )
-            commands.append(
-                ("Filter", entity.name, partial(target.filter_by_entity, entity), help_text)
-            )
+            name = safe_line(entity.name, NAME_CHARS)
+            commands.append(("Filter", name, partial(target.filter_by_entity, entity), help_text))
         for info in target.catalog:
-            name = info.title or info.id
-            commands.append(("Open", name, partial(target.open_document, info.id), info.id))
+            name = safe_line(info.title or info.id, NAME_CHARS)
+            commands.append(
+                ("Open", name, partial(target.open_document, info.id), safe_line(info.id))
+            )
         return commands
 
     async def discover(self) -> Hits:

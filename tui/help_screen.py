@@ -21,6 +21,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.safe_content import safe_content, safe_line
+
 
 @dataclass(frozen=True)
 class KeyLine:
@@ -121,7 +123,7 @@ def render_section(section: KeySection, key_width: int) -> Content:
     rows = [Content.from_markup("[b]$title[/b]", title=section.title)]
     for line in section.lines:
         row = Content.assemble(
-            (f"  {line.keys:<{key_width}}", "bold" if line.enabled else "dim"),
+            (f"  {safe_line(line.keys):<{key_width}}", "bold" if line.enabled else "dim"),
             (f"{line.description:<26}", "" if line.enabled else "dim"),
             (f" {line.binding_id}", "dim italic"),
         )
@@ -162,4 +164,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.from_markup("[b $accent]Elsewhere[/]"), classes="help-heading")
             for section in self.elsewhere:
                 yield Static(render_section(section, width), classes="help-section")
-            yield Static(Content(self.note), classes="help-note")
+            yield Static(safe_content(self.note), classes="help-note")  # holds a path

@@ -22,10 +22,20 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from search.records import Document, Mention
+from search.safe_text import blanked
+from tui.long_runs import Elision, split_runs
 from tui.panes.charts import label_style
+from tui.safe_content import safe_content, safe_line
 
 BLOCK_CHARS = 3000
 """Paragraphs are grouped into blocks of about this many characters."""
+
+METADATA_CHARS = 120
+"""The most of one metadata key or value shown in the header (a JSONL value can be 1 MB)."""
+METADATA_FIELDS = 12
+"""The most metadata fields shown in the header; the rest are counted."""
+METADATA_LINE = 1000
+"""The most of the whole metadata line: a few wrapped lines, never a screenful."""
 
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"})
 """Labels left uncoloured in the text: dates and numbers would drown the names."""
@@ -39,12 +49,11 @@ def mention_style(label: str) -> str:
 
 Span = tuple[int, int]
 
-_CONTROL = {code: " " for code in range(32) if chr(code) not in "\n\t"} | {127: " "}
-
 
 def plain(text: str) -> str:
-    """The text with any control character blanked, keeping every offset in place."""
-    return text.translate(_CONTROL)
+    """The text with any control character blanked (the engine's one class of them, C1 and
+    bidi overrides included), keeping every offset in place."""
+    return blanked(text)
 
 
 def split_blocks(text: str, size: int = BLOCK_CHARS) -> list[Span]:
@@ -77,12 +86,18 @@ class ReaderBlock(Static):
     """A few paragraphs of the open document, starting at ``start`` in its text."""
 
     def __init__(self, start: int, text: str) -> None:
-        super().__init__(Content(plain(text)), classes="reader-block")
+        elision = Elision.of(text)
+        shown = plain(elision.text(text))
+        super().__init__(Content(shown), classes="reader-block")
         self.start = start
         """Offset of the block's first character in the document."""
         self.text = text
         """The block's text."""
-        self._content = Content(plain(text))
+        self.elision = elision
+        """What is shown of the text: all of it, or both ends of one over-long run."""
+        self.shown_text = shown
+        """The text as shown (offsets into it: ``elision.shown``)."""
+        self._content = Content(shown)
 
     @property
     def end(self) -> int:
@@ -99,15 +114,16 @@ class ReaderBlock(Static):
         width = self.content_region.width
         if width <= 0 or not self.text:
             return 0
+        offset = self.elision.shown(offset)
         position = 0
         lines = self._content.wrap(width)
         for number, line in enumerate(lines):
             text = line.plain.strip()
             if not text:
                 continue
-            found = self.text.find(text, position)
+            found = self.shown_text.find(text, position)
             if found < 0:
-                return int(len(lines) * offset / len(self.text))
+                return int(len(lines) * offset / len(self.shown_text))
             position = found + len(text)
             if offset < position:
                 return number
@@ -207,16 +223,17 @@ class Reader(VerticalScroll):
         self.mentions = tuple(mentions)
         self.target = target
         self.current_hit = 0 if self.hits and target is None else None
-        self.border_title = Content(plain(document.title or document.id))
+        self.border_title = safe_content(document.title or document.id)
         title = self.query_one("#reader-title", Static)
-        title.update(Content(plain(document.title)))
+        title.update(safe_content(document.title))
         title.display = not self._title_in_text  # else the text's own first line is the title
-        self.query_one("#reader-meta", Static).update(Content(self._metadata(document)))
+        meta = self._metadata(document)  # bounded and made safe there
+        self.query_one("#reader-meta", Static).update(Content(meta))
         with self.app.batch_update():
             await self.remove_children(".reader-block")
             self._blocks = [
                 ReaderBlock(start, document.text[start:end])
-                for start, end in split_blocks(document.text)
+                for start, end in split_runs(document.text, split_blocks(document.text))
             ]
             self._starts = [block.start for block in self._blocks]
             await self.mount_all(self._blocks)
@@ -319,9 +336,14 @@ class Reader(VerticalScroll):
                 path = path.relative_to(self.root)
             except ValueError:
                 pass
-        parts = [str(path), f"{len(document.text.split()):,} words", document.encoding]
-        parts += [f"{key}: {value}" for key, value in document.metadata.items()]
-        return " · ".join(parts)
+        parts = [safe_line(str(path)), f"{len(document.text.split()):,} words", document.encoding]
+        parts += [
+            f"{safe_line(key, METADATA_CHARS)}: {safe_line(str(value), METADATA_CHARS)}"
+            for key, value in list(document.metadata.items())[:METADATA_FIELDS]
+        ]
+        if len(document.metadata) > METADATA_FIELDS:
+            parts.append(f"{len(document.metadata) - METADATA_FIELDS:,} more fields")
+        return safe_line(" · ".join(parts), METADATA_LINE)
 
     def _block_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._starts, offset) - 1)
@@ -339,22 +361,23 @@ class Reader(VerticalScroll):
         self._show_position()
 
     def _paint(self, block: ReaderBlock) -> None:
-        content = Content(plain(block.text))
-        start, end = block.start, block.end
+        content = Content(block.shown_text)
+        start, end, shown = block.start, block.end, block.elision.shown
 
         def stylize(content: Content, span: Span, component: str) -> Content:
             if span[1] <= start or span[0] >= end:
                 return content
             style = self.get_visual_style(component)
-            return content.stylize(style, max(0, span[0] - start), min(end, span[1]) - start)
+            first, last = shown(max(0, span[0] - start)), shown(min(end, span[1]) - start)
+            return content.stylize(style, first, last)
 
         if self.show_entities:
             for mention, label in self.mentions:
                 if label not in NUMERIC_LABELS and mention.end > start and mention.start < end:
                     content = content.stylize(
                         mention_style(label),
-                        max(0, mention.start - start),
-                        min(end, mention.end) - start,
+                        shown(max(0, mention.start - start)),
+                        shown(min(end, mention.end) - start),
                     )
         first = bisect.bisect_left(self.hits, (start, -1))
         if first > 0:
@@ -369,7 +392,7 @@ class Reader(VerticalScroll):
             content = stylize(content, self.target, "reader--target")
         if start == 0 and self._title_in_text and self.document is not None:
             content = content.stylize_before(
-                self.get_visual_style("reader--title"), 0, len(self.document.title)
+                self.get_visual_style("reader--title"), 0, shown(len(self.document.title))
             )
         block.paint(content)
 

@@ -27,8 +27,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from search.records import DocumentInfo, Hit, SearchResult, Skipped
-from tui.cli_output import shown
-from tui.reader import plain
+from search.safe_text import visible
+from tui.safe_content import safe_line
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
 """The orders of the document list, in the order the sort key cycles through them."""
@@ -51,11 +51,11 @@ def empty_corpus_message(corpus: str, endings: Sequence[str], skipped: Sequence[
     documents that will never come. Paths come from file names: made safe to show."""
     reads = f"docscope reads files ending in {', '.join(endings)}"
     if not skipped:
-        return shown(f"No documents: {corpus} has no such files ({reads})")
+        return visible(f"No documents: {corpus} has no such files ({reads})")
     first = skipped[0]
     more = len(skipped) - 1
     others = f" and {more:,} more" if more else ""
-    return shown(
+    return visible(
         f"No documents: {len(skipped):,} file{'s' if len(skipped) != 1 else ''} in {corpus} "
         f"skipped ({first.path}: {first.reason}{others}; 'docscope index' lists them all). {reads}"
     )
@@ -288,12 +288,13 @@ def _entry_id(entry: Hit | DocumentInfo) -> str:
 
 
 def _hit_prompt(hit: Hit, styles: dict[str, Style]) -> Content:
-    snippet = Content(plain(hit.snippet.replace("\n", " ")))
+    # one symbol per control character, so the highlight spans still fall on their words
+    snippet = Content(visible(hit.snippet.replace("\n", " ")))
     for start, end in hit.highlights:
         snippet = snippet.stylize(styles["result-list--match"], start, end)
     snippet = snippet.stylize_before(styles["result-list--snippet"])
     return Content.assemble(
-        (plain(hit.title or hit.document), styles["result-list--title"]),
+        (safe_line(hit.title or hit.document), styles["result-list--title"]),
         "\n",
         (f"{hit.score:.2f} · ", styles["result-list--meta"]),
         snippet,
@@ -306,7 +307,7 @@ def _document_prompt(info: DocumentInfo, styles: dict[str, Style]) -> Content:
     if date:
         meta = f"{meta} · {date}"
     return Content.assemble(
-        (plain(info.title or info.id), styles["result-list--title"]),
+        (safe_line(info.title or info.id), styles["result-list--title"]),
         "\n",
         (meta, styles["result-list--meta"]),
     )

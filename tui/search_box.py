@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from search.records import SearchResult
+from tui.safe_content import safe_content, safe_line
 
 PLACEHOLDER = 'Search: words, "a phrase", person:"Name", title:word, AND OR NOT'
 
@@ -156,7 +157,7 @@ class SearchBox(Vertical):
 
     def _set_status(self, text: str, *, error: bool) -> None:
         status = self.query_one("#search-status", Label)
-        status.update(Content(text))
+        status.update(safe_content(text))  # an error's words may quote a name
         status.set_class(error, "-error")
 
     def _show_suggestion(self, suggestion: str | None) -> None:
@@ -164,7 +165,7 @@ class SearchBox(Vertical):
         widget = self.query_one(Suggestion)
         widget.display = suggestion is not None
         if suggestion is not None:
-            widget.update(Content.from_markup("  Did you mean [b]$s[/b]?", s=suggestion))
+            widget.update(Content.from_markup("  Did you mean [b]$s[/b]?", s=safe_line(suggestion)))
 
     @on(Input.Changed, "#query")
     def _edited(self, event: Input.Changed) -> None:

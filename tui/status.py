@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
 from search.records import Progress
+from tui.safe_content import safe_content
 
 STAGES: dict[str, str] = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
 """How each stage of ``Progress`` reads."""
@@ -32,7 +32,7 @@ class JobStatus(Horizontal):
         text = f"{stage} {count}"
         if progress.current:
             text = f"{text} · {progress.current}"
-        self.query_one("#job-label", Label).update(Content(text))
+        self.query_one("#job-label", Label).update(safe_content(text))  # a path: any name
         self.query_one("#job-bar", ProgressBar).update(total=progress.total, progress=progress.done)
 
     def finish(self) -> None:

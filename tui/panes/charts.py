@@ -18,6 +18,8 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
+from tui.safe_content import safe_line
+
 LABEL_STYLES: dict[str, str] = {
     "PERSON": "bold #d9752b",
     "ORG": "bold #3a86d4",
@@ -97,9 +99,9 @@ class BarChart(_ContentVisual):
         count_style: str = "dim",
         max_label_width: int = 18,
     ) -> None:
-        self._rows = list(rows)
+        self._rows = [(safe_line(label), value) for label, value in rows]  # names: outside text
         self._maximum = maximum if maximum is not None else max((v for _, v in rows), default=0)
-        widest = max((cell_len(label) for label, _ in rows), default=0)
+        widest = max((cell_len(label) for label, _ in self._rows), default=0)
         self._label_width = label_width if label_width is not None else min(widest, max_label_width)
         self._count_width = (
             count_width

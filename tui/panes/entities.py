@@ -23,6 +23,7 @@ from textual.widgets.tree import TreeNode
 from search.records import Entity
 from tui.panes.base import Pane, PaneMessage
 from tui.panes.charts import LABEL_STYLES, label_style
+from tui.safe_content import safe_line
 
 __all__ = ["LABEL_STYLES", "SCOPES", "EntitiesPane", "group_entities"]
 
@@ -281,7 +282,8 @@ class EntitiesPane(Pane):
             line += 1
             for entity in members:
                 node.add_leaf(
-                    Text.assemble(entity.name, (f"  ×{entity.count:,}", "dim")), data=entity
+                    Text.assemble(safe_line(entity.name), (f"  ×{entity.count:,}", "dim")),
+                    data=entity,
                 )
                 if keep == (entity.label, entity.name):
                     cursor = line
@@ -337,7 +339,7 @@ class EntitiesPane(Pane):
         ]
         aliases = [alias for alias in entity.aliases if alias != entity.name]
         if aliases:
-            parts += ["\n", ("also: ", "dim"), ", ".join(aliases)]
+            parts += ["\n", ("also: ", "dim"), safe_line(", ".join(aliases))]
         return Content.assemble(*parts)
 
     # --- messages up -------------------------------------------------------------------------

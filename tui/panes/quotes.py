@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from search.records import Quote
 from tui.panes.base import Pane, PaneMessage
+from tui.safe_content import safe_line, safe_message
 
 __all__ = ["QuotesPane", "quote_matches"]
 
@@ -190,16 +191,23 @@ class QuotesPane(Pane):
     def _speaker(quote: Quote) -> Content:
         if quote.speaker is None:
             return Content.styled(UNATTRIBUTED, ".quotes-pane--unattributed")
-        return Content.styled(quote.speaker, ".quotes-pane--speaker")
+        return Content.styled(safe_line(quote.speaker), ".quotes-pane--speaker")
 
     @staticmethod
     def _cue(quote: Quote) -> Content:
-        return Content.styled(f" {quote.cue}", ".quotes-pane--cue") if quote.cue else Content("")
+        if not quote.cue:
+            return Content("")
+        return Content.styled(f" {safe_line(quote.cue)}", ".quotes-pane--cue")
 
     def _row(self, quote: Quote) -> Content:
         """Two lines: speaker and cue, then the quotation on one line (cut to fit)."""
         return Content.assemble(
-            self._speaker(quote), self._cue(quote), "\n", "“", _one_line(quote.text), "”"
+            self._speaker(quote),
+            self._cue(quote),
+            "\n",
+            "“",
+            safe_line(_one_line(quote.text)),
+            "”",
         )
 
     def _describe(self, index: int | None) -> None:
@@ -213,9 +221,9 @@ class QuotesPane(Pane):
                 self._speaker(quote),
                 self._cue(quote),
                 "\n“",
-                quote.text,
+                safe_message(quote.text),
                 "”\n",
-                (quote.document, "dim"),
+                (safe_line(quote.document), "dim"),
             )
         )
 

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from search.records import CorpusStats, DocumentStats
 from tui.panes.base import Pane, PaneMessage
 from tui.panes.charts import BarChart, DispersionStrip, FigureGrid, dispersion_counts, label_style
+from tui.safe_content import safe_line
 
 __all__ = ["StatsPane", "corpus_figures", "document_figures", "reading_ease_words"]
 
@@ -285,10 +286,12 @@ class StatsPane(Pane):
             body.update(Content.styled("No document open.", ".stats-pane--label"))
             distinctive.display = False
             return
-        title.update(Content.assemble("Document · ", stats.title))
+        title.update(Content.assemble("Document · ", safe_line(stats.title)))
         body.update(self._figures(document_figures(stats)))
         distinctive.display = bool(stats.distinctive_terms)
-        distinctive.update(Content.assemble("distinctive: ", ", ".join(stats.distinctive_terms)))
+        distinctive.update(
+            Content.assemble("distinctive: ", safe_line(", ".join(stats.distinctive_terms)))
+        )
 
     def _show_dispersion(self) -> None:
         title = self.query_one("#stats-dispersion-title", Static)
@@ -302,6 +305,7 @@ class StatsPane(Pane):
             note.update("Enter on a top term shows where it falls in the open document.")
             return
         term, positions = self._dispersion
+        term = safe_line(term)
         title.update(Content.assemble("Where “", term, "” falls"))
         if self._document is None:
             note.update(Content.assemble("Open a document to see where “", term, "” falls."))
