@@ -162,13 +162,14 @@ class Catalog:
 
     # --- analysis ----------------------------------------------------------------------------
 
-    def unanalysed(self, model: str) -> list[tuple[str, str]]:
-        """(id, digest) of documents whose current version has no analysis by ``model``."""
+    def unanalysed(self, model: str) -> list[tuple[str, str, int]]:
+        """(id, digest, words) of documents whose current version has no analysis by ``model``,
+        shortest first: one huge document, analysed first, would keep every other waiting."""
         with self.connect() as db:
             rows = db.execute(
-                """SELECT d.id, d.digest FROM documents d LEFT JOIN analysis a
+                """SELECT d.id, d.digest, d.words FROM documents d LEFT JOIN analysis a
                    ON a.document = d.id AND a.digest = d.digest AND a.model = ?
-                   WHERE a.document IS NULL ORDER BY d.id""",
+                   WHERE a.document IS NULL ORDER BY d.words, d.id""",
                 (model,),
             )
             return rows.fetchall()

@@ -253,6 +253,11 @@ class Progress:
     total: int | None
     current: str = ""
     """The document being worked on, for display."""
+    words_done: int = 0
+    """Words of the documents done, and of the part done of a long one (analysis only)."""
+    words_total: int | None = None
+    """Words of every document the job will do (analysis only): a count of documents says
+    little when one of them is as long as all the others together."""
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from search.records import AnalysisReport, CorpusStats, Entity, IndexReport, Quote, SearchResult
 from search.records import Progress as EngineProgress
 from search.safe_text import LINE_CHARS, bounded, unsafe_except, visible
+from tui.progress_text import counts, measure, stage_name
 
 if TYPE_CHECKING:
     from search.library import Library
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 stdout = Console(highlight=False, soft_wrap=False)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 """Soft wrap: an error stays on one line, however narrow the terminal, for scripts to read."""
-
-STAGE_NAMES = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
-
 
 class ProgressReporter(Protocol):
     def __call__(self, progress: EngineProgress) -> None: ...
@@ -80,7 +78,7 @@ def progress_reporter(quiet: bool = False) -> Iterator[ProgressReporter]:
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
         TimeElapsedColumn(),
         console=stderr,
         transient=True,
@@ -90,8 +88,9 @@ def progress_reporter(quiet: bool = False) -> Iterator[ProgressReporter]:
 
     def report(progress: EngineProgress) -> None:
         if progress.stage not in tasks:
-            tasks[progress.stage] = bar.add_task(STAGE_NAMES.get(progress.stage, progress.stage))
-        bar.update(tasks[progress.stage], completed=progress.done, total=progress.total)
+            tasks[progress.stage] = bar.add_task(stage_name(progress), counts="")
+        done, total = measure(progress)
+        bar.update(tasks[progress.stage], completed=done, total=total, counts=counts(progress))
 
     with bar:
         yield report

@@ -7,10 +7,8 @@ from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from search.records import Progress
+from tui.progress_text import counts, measure, stage_name
 from tui.safe_content import safe_content
-
-STAGES: dict[str, str] = {"scan": "Scanning", "index": "Indexing", "analyse": "Analysing"}
-"""How each stage of ``Progress`` reads."""
 
 
 class JobStatus(Horizontal):
@@ -26,14 +24,12 @@ class JobStatus(Horizontal):
     def show_progress(self, progress: Progress) -> None:
         """Show how far the job got (a None total makes the bar pulse)."""
         self.display = True
-        stage = STAGES.get(progress.stage, progress.stage.capitalize())
-        total = "" if progress.total is None else f"/{progress.total}"
-        count = f"{progress.done}{total}"
-        text = f"{stage} {count}"
+        text = f"{stage_name(progress)} {counts(progress)}"
         if progress.current:
             text = f"{text} · {progress.current}"
         self.query_one("#job-label", Label).update(safe_content(text))  # a path: any name
-        self.query_one("#job-bar", ProgressBar).update(total=progress.total, progress=progress.done)
+        done, total = measure(progress)
+        self.query_one("#job-bar", ProgressBar).update(total=total, progress=done)
 
     def finish(self) -> None:
         """The job ended: step out of the way."""

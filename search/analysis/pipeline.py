@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from search.analysis.batching import Item, analyse_here
 from search.analysis.model import DEFAULT_MODEL, check_installed, load_pipeline
-from search.analysis.results import DocumentAnalysis
+from search.analysis.results import AnalysisOutcome
 from search.analysis.workers import analyse_in_workers
 
 SPAWN_THRESHOLD = 50
@@ -38,8 +38,9 @@ def analyse_texts(
     processes: int = 1,
     batch_size: int = 32,
     cancel: threading.Event | None = None,
-) -> Iterator[DocumentAnalysis]:
-    """Analyse (id, digest, cleaned text) items, yielding one result per document.
+) -> Iterator[AnalysisOutcome]:
+    """Analyse (id, digest, cleaned text) items, yielding one result per document, and a
+    ``PieceAnalysed`` for each piece of a long document but its last.
 
     With ``processes > 1`` results come back as workers finish them, not in input order.
     ``items`` is only ever read from the calling thread. Setting ``cancel`` stops promptly:

@@ -67,3 +67,21 @@ class DocumentAnalysis:
     mentions: tuple[EntityMention, ...]
     quotes: tuple[QuoteFound, ...]
     figures: TextFigures
+
+
+@dataclass(frozen=True)
+class PieceAnalysed:
+    """A piece of a long document was analysed; the document itself is not finished yet.
+
+    A 50 MB document is about 2,500 pieces and takes over an hour: these notes let the caller
+    report progress inside it and commit what other documents finished meanwhile."""
+
+    document: str
+    done: int
+    """Characters of the document analysed so far."""
+    total: int
+    """Characters in the whole document."""
+
+
+AnalysisOutcome = DocumentAnalysis | PieceAnalysed
+"""What the analysis stream yields: finished documents, and progress inside long ones."""

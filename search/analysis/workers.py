@@ -24,7 +24,7 @@ from typing import Any
 
 from search.analysis.batching import Item, analyse_here
 from search.analysis.model import ModelNotFound, load_pipeline
-from search.analysis.results import DocumentAnalysis
+from search.analysis.results import AnalysisOutcome, DocumentAnalysis
 
 CHUNK_DOCUMENTS = 8
 """Documents sent to a worker at a time: small enough to stream and to cancel promptly."""
@@ -36,8 +36,10 @@ class AnalysisFailed(Exception):
 
 def analyse_in_workers(
     items: Iterable[Item], model: str, processes: int, batch_size: int, cancel: threading.Event
-) -> Iterator[DocumentAnalysis]:
-    """Feed chunks to spawned workers, keeping a few in flight each, and yield what returns."""
+) -> Iterator[AnalysisOutcome]:
+    """Feed chunks to spawned workers, keeping a few in flight each, and yield what returns:
+    documents as they finish, and the pieces of long ones as they are done (a worker busy with
+    a long document for an hour says how far it got; the other goes on with the rest)."""
     context = multiprocessing.get_context("spawn")
     with _real_stderr():
         tasks: Any = context.Queue()
@@ -75,7 +77,8 @@ def analyse_in_workers(
                 continue
             if kind == "error":
                 raise _failure(payload)
-            in_flight -= 1
+            if kind == "done":
+                in_flight -= 1
             yield payload
     finally:
         _stop(workers, tasks, graceful=not cancel.is_set() and exhausted and in_flight == 0)
@@ -177,8 +180,8 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
         if chunk is None:
             return
         try:
-            for analysis in analyse_here(chunk, nlp, batch_size, never):
-                results.put(("done", analysis))
+            for outcome in analyse_here(chunk, nlp, batch_size, never):
+                results.put(("done" if isinstance(outcome, DocumentAnalysis) else "piece", outcome))
         except Exception:  # reported to the parent, which raises it there
             results.put(("error", traceback.format_exc()))
             return
