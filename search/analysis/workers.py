@@ -41,7 +41,7 @@ def analyse_in_workers(
     documents as they finish, and the pieces of long ones as they are done (a worker busy with
     a long document for an hour says how far it got; the other goes on with the rest)."""
     context = multiprocessing.get_context("spawn")
-    with _real_stderr():
+    with _real_stderr():  # the queues' locks start the resource tracker
         tasks: Any = context.Queue()
         results: Any = context.Queue()
         workers = [
@@ -53,13 +53,14 @@ def analyse_in_workers(
             )
             for n in range(processes)
         ]
-        for worker in workers:
-            worker.start()
     source = iter(items)
     ahead = processes * CHUNK_DOCUMENTS * 2
     in_flight = 0
     exhausted = False
     try:
+        with _real_stderr(), _interrupts_deferred():
+            for worker in workers:
+                worker.start()
         while True:
             while not exhausted and in_flight < ahead and not cancel.is_set():
                 chunk = _take(source, CHUNK_DOCUMENTS)
@@ -111,16 +112,47 @@ def _check_alive(workers: list[Any]) -> None:
 def _stop(workers: list[Any], tasks: Any, graceful: bool) -> None:
     """End our workers: ask politely when all work is done, else terminate them now."""
     if graceful:
-        for _ in workers:
+        for _ in workers:  # graceful means every worker started and finished its share
             tasks.put(None)
         for worker in workers:
             worker.join(timeout=5)
-    for worker in workers:
+    started = [worker for worker in workers if worker.pid is not None]
+    for worker in started:
         if worker.is_alive():
             worker.terminate()
-    for worker in workers:
+    for worker in started:
         worker.join(timeout=5)
     tasks.cancel_join_thread()
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl+C and SIGTERM while worker processes start; they take effect right after.
+
+    ``Process.start`` writes the child's start-up data down a pipe; an interrupt in the middle
+    of that write closed the pipe early, and the half-started child printed a traceback
+    (``EOFError: Ran out of input``) over the user's "interrupted". The signals' handlers are
+    swapped for one that notes them, and a noted signal is raised again once the old handlers
+    are back. (A signal mask would not do: a signal sent to the process goes to any thread that
+    does not block it, and spawned children would inherit the mask.) Off the main thread (the
+    explorer's worker) Python delivers no signal here anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:  # None: set outside Python, and it could not be put back
+            previous[signum] = signal.signal(signum, lambda number, _frame: noted.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 @contextmanager

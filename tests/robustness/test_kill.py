@@ -336,3 +336,28 @@ def test_sigterm_during_analysis_stops_the_workers_and_keeps_the_index(tmp_path:
     assert len(workers) == 2 and not any(_alive(pid) for pid in workers)
     assert index_state(index_dir).duplicates() == []
     assert Library.open(corpus, index_dir=index_dir).search("harbour").total == 30
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_an_interrupt_while_workers_start_waits_until_they_have_started() -> None:
+    """A SIGTERM in the middle of ``Process.start`` cut the child's start-up data short, and
+    the half-started worker printed ``EOFError: Ran out of input`` over "interrupted"
+    (seen once in a full run of the test above). It is now held until the workers have
+    started, then delivered as usual."""
+    from search.analysis.workers import _interrupts_deferred
+
+    arrived: list[str] = []
+
+    def note(_signum: int, _frame: object) -> None:
+        arrived.append("now")
+
+    previous = signal.signal(signal.SIGTERM, note)
+    try:
+        with _interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # a real signal: give it every chance to arrive early
+            arrived.append("started")
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert arrived == ["started", "now"]
