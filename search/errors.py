@@ -9,3 +9,7 @@ class CorpusError(Exception):
 
 class QueryError(ValueError):
     """A malformed query; ``str(error)`` is one line fit to show a user."""
+
+
+class SearchCancelled(Exception):
+    """A search stopped early because its caller no longer wants it (a newer query)."""
