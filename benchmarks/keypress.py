@@ -1,6 +1,6 @@
 """Keypress to painted results, as a user meets it: ``docscope`` in a real pseudo-terminal.
 
-    python -m benchmarks.keypress --corpus PATH --index-dir DIR [--analysing] [--rounds N]
+    python -m benchmarks.keypress --corpus PATH --index-dir DIR [--scenarios quiet,analysing]
 
 The explorer runs as a user starts it (``docscope PATH --index-dir DIR``, 120x40, its own
 settings, debounce and all) on an analysed index. Queries are typed one character at a time;
@@ -11,7 +11,7 @@ list. Beside it, the echo: until the text typed so far shows in the box, the flo
 Textual and the terminal. After each answer the next key waits a typist's pause
 (``TYPING_GAP``).
 
-``--analysing`` measures the normal state of a new corpus: a copy of the index with its
+The "analysing" scenario measures the normal state of a new corpus: a copy of the index with its
 analysis cleared, so that the explorer analyses it in the background (the text index
 complete); typing starts once the first analysed batch is committed.
 """
@@ -49,8 +49,11 @@ class KeypressRun:
     """One scenario's keys: until each answer was painted, and until each key was echoed."""
 
     answered: list[float] = field(default_factory=list)
+    keys: list[tuple[str, float]] = field(default_factory=list)
+    """The text typed so far with each answered key's time, in typing order."""
     echoed: list[float] = field(default_factory=list)
-    unanswered: int = 0
+    unanswered: list[str] = field(default_factory=list)
+    """The text typed so far, for each key whose answer never showed."""
     load: str = ""
     """The machine's load average when the run ended (others may share the cores)."""
 
@@ -65,6 +68,8 @@ def expected_status(corpus: Path, index_dir: Path, queries: Sequence[str]) -> di
     from tui.workers import SEARCH_LIMIT
 
     library = Library.open(corpus, index_dir=index_dir)
+    if library.notice is not None or library.needs_refresh():
+        raise RuntimeError(f"{index_dir} is not an up-to-date index of {corpus}: run docscope index")
     markers: dict[str, str] = {}
     for query in queries:
         for end in range(1, len(query) + 1):
@@ -127,9 +132,10 @@ def _type_query(terminal: Terminal, query: str, markers: dict[str, str], run: Ke
         if echo:
             run.echoed.append(echo[0] - written)
         if answer is None:
-            run.unanswered += 1
+            run.unanswered.append(typed)
         else:
             run.answered.append(answer - written)
+            run.keys.append((typed, answer - written))
     terminal.write(b"\x15")  # ctrl+u: the box empties and the document list returns
     terminal.read_until(lambda new: LISTING in plain(new), ANSWER_TIMEOUT)
 
@@ -151,6 +157,7 @@ def measure(
             shutil.copytree(index_dir, work / "index")
             index_dir = work / "index"
             clear_analysis(index_dir)
+            expected_status(corpus, index_dir, [])  # the copy opens as it is, nothing to re-index
         executable = Path(sys.executable).with_name("docscope")
         command = [str(executable), str(corpus), "--index-dir", str(index_dir)]
         with Terminal(command, work / "config", REPO) as terminal:
@@ -181,7 +188,7 @@ def rows(label: str, run: KeypressRun, *, load: bool = True) -> list[str]:
     tail = f" | {run.load} |" if load else " |"
     return [
         f"| {label}: keypress to painted hit count (ms) | {number(answered.median * 1000, 0)} "
-        f"| {number(answered.p95 * 1000, 0)} | {answered.runs} keys, {run.unanswered} unanswered"
+        f"| {number(answered.p95 * 1000, 0)} | {answered.runs} keys, {len(run.unanswered)} unanswered"
         + tail,
         f"| {label}: keypress to echo, the floor (ms) | {number(echoed.median * 1000, 0)} "
         f"| {number(echoed.p95 * 1000, 0)} | {echoed.runs} keys" + tail,
@@ -195,8 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", type=Path, required=True, help="the corpus (folder or file)")
     parser.add_argument("--index-dir", type=Path, required=True, help="its analysed index")
-    parser.add_argument("--analysing", action="store_true",
-                        help="also measure while the explorer analyses a copy with no analysis")
+    parser.add_argument("--scenarios", default="quiet,analysing", metavar="LIST",
+                        help="quiet (the analysed index as it is), analysing (a copy whose "
+                        "analysis the explorer redoes in the background); default: both")
     parser.add_argument("--rounds", type=int, default=1, help="times each query is typed")
     parser.add_argument("--queries", help="comma-separated queries (default: the news set)")
     parser.add_argument("--label", default="", help="names the corpus in the table")
@@ -204,15 +212,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the explorer on the way out
     queries = options.queries.split(",") if options.queries else QUERIES
     label = options.label or options.corpus.name
-    runs = [("quiet", measure(options.corpus, options.index_dir, queries, rounds=options.rounds))]
-    if options.analysing:
-        runs.append(("while analysing", measure(
-            options.corpus, options.index_dir, queries, analysing=True, rounds=options.rounds
-        )))
+    scenarios = options.scenarios.split(",")
+    runs = [
+        (scenario, measure(options.corpus, options.index_dir, queries,
+                           analysing=scenario == "analysing", rounds=options.rounds))
+        for scenario in ("quiet", "analysing") if scenario in scenarios
+    ]
     print("| figure | median (ms) | p95 (ms) | runs | load average |")
     print("| --- | ---: | ---: | --- | --- |")
     for scenario, run in runs:
         print("\n".join(rows(f"{label}, {scenario}", run)))
+        slowest = sorted(run.keys, key=lambda key: -key[1])[:8]
+        print(f"{scenario}: slowest keys: " + ", ".join(f"{t!r} {s * 1000:.0f} ms" for t, s in slowest), file=sys.stderr)
+        if run.unanswered:
+            print(f"{scenario}: unanswered after {ANSWER_TIMEOUT:.0f} s: {run.unanswered}", file=sys.stderr)
     return 0
 
 
