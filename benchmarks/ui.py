@@ -11,7 +11,8 @@ until Textual has rendered the first frame after the results list took the answe
 text typed so far (or the search box its error, for a partial query such as a lone ``"``).
 The Pilot's own round trip (``press`` then ``pause()``, which wait for the process to idle
 in 20 ms sleeps) is reported beside it, and so is the same harness on a bare Textual app.
-The search box's debounce is measured at 0 (the time docscope needs) and at the app's default.
+What a user sees, in a real terminal with the explorer's own settings, is
+``benchmarks/keypress.py``; this one isolates the explorer's own time from the terminal's.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from tests.tui.conftest import RecordingApp
 from tests.tui.test_app import settle
 from tui import messages as msg
 from tui.config import Config
+from tui.explorer import ExplorerScreen
 from tui.results import ResultList
 from tui.search_box import SearchBox
 from tui.side_panes import SidePanes
@@ -69,23 +70,34 @@ async def test_a_burst_of_keys_runs_only_the_last_querys_search_to_the_end(
         assert str(app.query_one("#search-status", Label).content).startswith("3 hits · ")
 
 
-async def test_analysis_commits_while_typing_leave_the_panes_for_later(
+async def test_commits_while_typing_leave_pane_reloads_and_query_reruns_for_later(
     built_index: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = gated(built_index)
     reloads: list[bool] = []
     monkeypatch.setattr(SidePanes, "reload", lambda _self, *, analysing: reloads.append(analysing))
+    reruns: list[str] = []
+    search = ExplorerScreen._search
+
+    def rerun_noted(screen: ExplorerScreen, *, reload: bool = False) -> None:
+        if reload:
+            reruns.append(screen.current_query)
+        search(screen, reload=reload)
+
+    monkeypatch.setattr(ExplorerScreen, "_search", rerun_noted)
     app = RecordingApp(library, config=Config())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         reloads.clear()
         app.query_one(SearchBox).focus_input()
         await pilot.press(*"harbour")
-        app.screen.post_message(msg.JobCommitted("analyse"))  # while the search runs
+        app.screen.post_message(msg.JobCommitted("index"))  # while the search runs
+        app.screen.post_message(msg.JobCommitted("analyse"))
         await pilot.pause()
         library.gate.set()
         await settle(app, pilot)
-        assert reloads == []  # the search had the interpreter to itself
+        assert reruns == []  # the keystroke's search was not cancelled and started again
+        assert reloads == []  # and had the interpreter to itself
         assert library.finished == ["harbour"]
 
 
