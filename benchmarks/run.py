@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import corpora, ui
+from benchmarks import corpora, keypress, ui
 from benchmarks.corpora import Corpus
 from benchmarks.peers import Fts5, Ripgrep, Tantivy
 from benchmarks.processes import run_child
@@ -190,10 +190,12 @@ def measure(corpus: Corpus, workdir: Path, plan: Plan, log: callable) -> CorpusR
         figures["keypress"] = ui.keypresses(
             corpus.path, index_dir, typed, debounce=0.0, analysis=False
         )
-        figures["keypress_debounced"] = ui.keypresses(
-            corpus.path, index_dir, typed[:2], debounce=0.15, analysis=False
-        )
         figures["keypress_bare"] = ui.bare_app_keypresses(typed)
+        if _analysed(index_dir):  # else the explorer would analyse it: not a quiet figure
+            figures["keypress_pty"] = keypress.measure(corpus.path, index_dir, typed)
+            figures["keypress_pty_analysing"] = keypress.measure(
+                corpus.path, index_dir, typed, analysing=True
+            )
 
     guarded("keypress to results", keypresses)
     log(f"{corpus.name}: re-index one changed document x{plan.change_runs}")

@@ -11,22 +11,15 @@ until Textual has rendered the first frame after the results list took the answe
 text typed so far (or the search box its error, for a partial query such as a lone ``"``).
 The Pilot's own round trip (``press`` then ``pause()``, which wait for the process to idle
 in 20 ms sleeps) is reported beside it, and so is the same harness on a bare Textual app.
-The search box's debounce is measured at 0 (the time docscope needs) and at the app's default.
+What a user sees, in a real terminal with the explorer's own settings, is
+``benchmarks/keypress.py``; this one isolates the explorer's own time from the terminal's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
-import os
-import re
-import select
-import signal
-import struct
-import subprocess
 import sys
-import termios
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.stats import Summary
+from benchmarks.terminal import Terminal, plain
 
 MARKER = "documents · by"
-_ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][AB012]|\x1b[=>]")
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,76 +91,9 @@ def _in_terminal(
 ) -> float | None:
     """Run ``command`` in a 120x40 pseudo-terminal until its screen shows ``until``, then stop
     it; when (``time.time()``) ``until`` was read from the terminal, or None if never."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": "120",
-        "LINES": "40",
-        "XDG_CONFIG_HOME": str(config_dir),
-        "DOCSCOPE_CONFIG_DIR": str(config_dir / "docscope"),
-    }
-    if bytecode is not None:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
-    output = b""
-    seen = None
-    try:
-        while time.perf_counter() - started < timeout:
-            ready, _, _ = select.select([master], [], [], 0.02)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                output += os.read(master, 1 << 16)
-            except OSError:
-                break
-            if until in _ANSI.sub(b"", output[-20000:]).decode("utf-8", "replace"):
-                seen = time.time()
-                break
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            _drain_until_exit(master, process, 10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
-        os.close(master)
-    return seen
-
-
-def _drain_until_exit(master: int, process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Read (and drop) what the program prints while it exits: on SIGTERM the explorer
-    restores the terminal, and with nobody reading, a full terminal buffer would block it."""
-    deadline = time.perf_counter() + timeout
-    while process.poll() is None:
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            raise subprocess.TimeoutExpired(process.args, timeout)
-        ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
-        if ready:
-            try:
-                os.read(master, 1 << 16)
-            except OSError:
-                break
-    process.wait(timeout)
+    with Terminal(command, config_dir, REPO, bytecode) as terminal:
+        seen = terminal.read_until(lambda new: until in plain(new[-20000:]), timeout)
+    return None if seen is None else time.time() - (time.perf_counter() - seen)
 
 
 @dataclass(frozen=True)

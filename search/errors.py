@@ -14,3 +14,7 @@ class QueryError(ValueError):
 class ModelNotFound(Exception):
     """The spaCy pipeline chosen cannot analyse: not installed, not a pipeline, a folder that
     holds none, or a blank language spaCy lacks; ``str(error)`` is one line saying the way out."""
+
+
+class SearchCancelled(Exception):
+    """A search stopped early because its caller no longer wants it (a newer query)."""

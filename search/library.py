@@ -198,9 +198,15 @@ class Library:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits with snippets. Raises ``QueryError`` on a malformed query."""
-        return run_search(self._searchers, self._parser, query, limit, self._resolve_entities)
+    def search(
+        self, query: str, limit: int = 20, stale: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Ranked hits with snippets. Raises ``QueryError`` on a malformed query, and
+        ``SearchCancelled`` when ``stale()`` turns true before the search is done (it is asked
+        between stages: a newer keystroke made this search pointless)."""
+        return run_search(
+            self._searchers, self._parser, query, limit, self._resolve_entities, stale
+        )
 
     def warm_up(self) -> None:
         """Do now what the first search would pay for: import NumPy (for ranking) and open the

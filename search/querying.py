@@ -18,7 +18,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search import vocabulary
-from search.errors import QueryError
+from search.errors import QueryError, SearchCancelled
 from search.records import Hit, SearchResult
 from search.schema import ENTITY_FIELDS
 from search.searchers import SearcherPool
@@ -218,18 +218,27 @@ def run_search(
     text: str,
     limit: int,
     resolve: Callable[[query.Query], query.Query] = lambda parsed: parsed,
+    stale: Callable[[], bool] | None = None,
 ) -> SearchResult:
-    """Ranked hits with snippets for ``text``. Raises ``QueryError``.
+    """Ranked hits with snippets for ``text``. Raises ``QueryError``, or ``SearchCancelled``
+    when ``stale()`` turns true between stages.
 
     ``resolve`` rewrites the parsed query before it runs (entity fields become document sets).
+    ``stale`` is asked between parsing, ranking and each hit's stored fields and snippet: the
+    explorer searches on every keystroke, and a thread cannot be stopped from outside, so a
+    search the next key made stale stops itself instead of taking the interpreter from the
+    search that replaced it.
     """
     started = time.perf_counter()
+    _check(stale)
     with searchers.searcher() as searcher:
         parsed = resolve(parse_query(parser, text, searcher.reader()))
+        _check(stale)
         top, total = _rank(searcher, parsed, max(1, limit))
         find = stem_finder(matched_stems(parsed))
         hits = []
         for score, number in top:
+            _check(stale)
             stored = searcher.stored_fields(number)
             body = stored.get("body", "")
             passage, marks = snippet(body, find(body) if find else [])
@@ -242,6 +251,7 @@ def run_search(
                     highlights=marks,
                 )
             )
+        _check(stale)
         suggestion = suggest(searcher, text) if total < SUGGEST_BELOW else None
     return SearchResult(
         query=text,
@@ -250,6 +260,11 @@ def run_search(
         elapsed=time.perf_counter() - started,
         suggestion=suggestion,
     )
+
+
+def _check(stale: Callable[[], bool] | None) -> None:
+    if stale is not None and stale():
+        raise SearchCancelled("a newer search replaced this one")
 
 
 def _rank(searcher: Searcher, parsed: query.Query, limit: int) -> tuple[list[tuple[float, int]], int]:

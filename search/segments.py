@@ -33,6 +33,8 @@ from whoosh.codec.base import Segment
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from search.priority import lower_priority
+
 WORKER_LIMIT_MB = 192
 """A worker finishes its segment and starts another when its postings take more memory than
 this (``TermPool.size``): so a worker never holds much more, whatever the corpus."""
@@ -297,4 +299,5 @@ def work(connection: Connection | _Duplex, folder: str, limit_mb: int) -> None:
 def main(arguments: Sequence[str]) -> None:
     """One worker: ``READ_FD WRITE_FD FOLDER LIMIT_MB`` (see ``_WORKER_MAIN``)."""
     read_fd, write_fd, folder, limit_mb = arguments
+    lower_priority()
     work(_Duplex(int(read_fd), int(write_fd)), folder, int(limit_mb))

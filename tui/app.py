@@ -53,7 +53,7 @@ class DocscopeApp(App[None]):
         library: Library,
         config: Config | None = None,
         *,
-        debounce: float = 0.15,
+        debounce: float = 0.0,
         panes_delay: float = PANES_DELAY,
         listing: Sequence[DocumentInfo] | None = None,
     ) -> None:
@@ -65,7 +65,7 @@ class DocscopeApp(App[None]):
         self.config = config or Config()
         """The user's keymap, theme and model."""
         self.debounce = debounce
-        """Seconds of quiet typing before a search (tests use 0)."""
+        """Seconds of quiet typing before a search (0: search on every key; see ``SearchBox``)."""
         self.panes_delay = panes_delay
         """Seconds the results must settle before the side panes follow them (tests use 0)."""
         self.cancel = threading.Event()

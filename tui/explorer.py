@@ -50,6 +50,10 @@ cores the analysis workers'."""
 PANES_DELAY = 0.3
 """Seconds the results must stay put (no search running) before the side panes follow them:
 reloading them on every keystroke would compete with the next search for the interpreter."""
+TYPING_QUIET = 1.0
+"""Seconds after a keystroke during which background refreshes (the side panes while analysis
+commits, the current query re-run while indexing commits) wait for the next commit: each would
+compete with the keystroke's search for the interpreter, or, for a re-run, cancel it."""
 TABS: dict[str, str] = {"entities": "entities-tab", "quotes": "quotes-tab", "stats": "stats-tab"}
 """Side pane id to its tab id."""
 
@@ -84,7 +88,7 @@ class ExplorerScreen(Screen[None]):
         self,
         library: Library,
         cancel: threading.Event,
-        debounce: float = 0.15,
+        debounce: float = 0.0,
         panes_delay: float = PANES_DELAY,
         *,
         listing: Sequence[DocumentInfo] | None = None,
@@ -95,7 +99,7 @@ class ExplorerScreen(Screen[None]):
         self.cancel = cancel
         """Set on exit: indexing and analysis stop at their next check."""
         self.debounce = debounce
-        """Seconds of quiet typing before a search (tests use 0)."""
+        """Seconds of quiet typing before a search (0: search on every key; see ``SearchBox``)."""
         self.panes_delay = panes_delay
         """Seconds the results must settle before the side panes follow them (tests use 0)."""
         self.jobs = jobs.JobRunner(self, library)
@@ -117,6 +121,7 @@ class ExplorerScreen(Screen[None]):
         self._relay = jobs.ProgressRelay(self)
         self._last_rerun = 0.0
         self._last_panes = 0.0
+        self._last_key = float("-inf")
         self._mention_step: tuple[str, int] = ("", -1)
         self._started = False
         self._panes_timer: Timer | None = None
@@ -222,12 +227,18 @@ class ExplorerScreen(Screen[None]):
     def _job_committed(self, event: msg.JobCommitted) -> None:
         """A batch landed: search what is indexed so far; fill the panes as analysis goes."""
         now = time.monotonic()
+        if self._typing(now):
+            return  # the next commit will do it, or the job's end
         if event.stage == "index" and now - self._last_rerun >= RERUN_EVERY:
             self._last_rerun = now
             self._search(reload=True)
         elif event.stage == "analyse" and now - self._last_panes >= self._panes_interval():
             self._last_panes = now
             self._refresh_panes()
+
+    def _typing(self, now: float) -> bool:
+        """Is the user typing (a key within ``TYPING_QUIET``, or its search still running)?"""
+        return now - self._last_key < TYPING_QUIET or self.jobs.busy("search")
 
     @on(msg.IndexDone)
     def _index_done(self, event: msg.IndexDone) -> None:
@@ -275,6 +286,7 @@ class ExplorerScreen(Screen[None]):
 
     @on(SearchBox.QueryChanged)
     def _query_changed(self, event: SearchBox.QueryChanged) -> None:
+        self._last_key = time.monotonic()
         self.current_query = event.query
         self._search()
         if self._panes_timer is not None:  # typing goes on: the panes wait for its results

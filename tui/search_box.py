@@ -1,7 +1,8 @@
 """The search box: a query input that searches as you type, and a line saying how it went.
 
-It debounces keystrokes and reports ``SearchBox.QueryChanged``; the app runs the search and
-hands the answer back with ``show_result`` / ``show_listing`` / ``show_error``. A "did you mean"
+Each keystroke reports ``SearchBox.QueryChanged`` at once; the app runs the search (the next
+keystroke's search cancels it, and a cancelled search stops at its next stage) and hands the
+answer back with ``show_result`` / ``show_listing`` / ``show_error``. A "did you mean"
 suggestion is accepted with a key or a click.
 """
 
@@ -69,7 +70,7 @@ class SearchBox(Vertical):
     """Keys that work while typing a query."""
 
     class QueryChanged(Message):
-        """The query settled (after the debounce): search for it."""
+        """The query changed (after the debounce, if one is set): search for it."""
 
         def __init__(self, query: str) -> None:
             self.query = query
@@ -86,14 +87,17 @@ class SearchBox(Vertical):
 
     def __init__(
         self,
-        debounce: float = 0.15,
+        debounce: float = 0.0,
         *,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.debounce = debounce
-        """Seconds of quiet typing before a search starts (0: search on every key)."""
+        """Seconds of quiet typing before a search starts. 0, the default, searches on every
+        key: a fixed 150 ms wait was most of the 180-210 ms a user waited for results on an
+        84-article corpus whose searches took 2-8 ms (measured in a real terminal); the next
+        key's search cancels a stale one instead."""
         self._timer: Timer | None = None
         self._reported: str | None = None
         self._suggestion: str | None = None

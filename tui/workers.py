@@ -2,7 +2,8 @@
 
 Each job takes the ``Library`` and returns the message that carries its answer; ``JobRunner``
 runs it with ``run_worker(thread=True, exclusive=True, group=...)`` and posts the message
-unless the worker was cancelled meanwhile (a newer search made it stale). Keeping the jobs free
+unless the worker was cancelled meanwhile (a newer search made it stale); a search also asks,
+between its stages, whether it has been, and stops early. Keeping the jobs free
 of widgets means they never touch the screen from a thread, and tests can call them directly.
 """
 
@@ -16,9 +17,9 @@ from functools import partial
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.worker import Worker, get_current_worker
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
-from search import Library, QueryError
+from search import Library, QueryError, SearchCancelled
 from search.records import Entity, Mention, Progress
 from tui.messages import (
     AnalysisDone,
@@ -100,8 +101,9 @@ class JobRunner:
         self._closed = False
         self._took: dict[str, float] = {}
 
-    def run(self, group: str, job: Callable[..., Message], *args: object) -> Worker[None]:
-        """Run ``job(library, *args)`` on a thread; post its message unless it went stale."""
+    def run(self, group: str, job: Callable[..., Message | None], *args: object) -> Worker[None]:
+        """Run ``job(library, *args)`` on a thread; post its message unless it went stale (or
+        the job, stopping early, returned none)."""
         return self._node.run_worker(
             partial(self._post, group, job, self._library, *args),
             name=group,
@@ -111,7 +113,7 @@ class JobRunner:
             exit_on_error=False,
         )
 
-    def _post(self, group: str, job: Callable[..., Message], *args: object) -> None:
+    def _post(self, group: str, job: Callable[..., Message | None], *args: object) -> None:
         writes = group in WRITING_GROUPS
         with self._lock:
             if self._closed:  # the app has gone: a job that has not begun never will
@@ -125,7 +127,7 @@ class JobRunner:
                 self._writing -= int(writes)
                 self._took[group] = time.monotonic() - started
                 self._lock.notify_all()
-        if not get_current_worker().is_cancelled:
+        if message is not None and not get_current_worker().is_cancelled:
             self._node.post_message(message)
 
     def took(self, group: str) -> float:
@@ -203,14 +205,26 @@ def analyse_job(library: Library, relay: ProgressRelay, cancel: threading.Event)
     return AnalysisDone(report)
 
 
-def search_job(library: Library, query: str, sort: str) -> Message:
-    """Ranked hits for ``query``, or every document in ``sort`` order when it is blank."""
+def worker_cancelled() -> bool:
+    """Was the worker running this job cancelled (a newer job of its group replaced it)?
+    False outside a worker, as when a test calls a job directly."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
+
+
+def search_job(library: Library, query: str, sort: str) -> Message | None:
+    """Ranked hits for ``query``, or every document in ``sort`` order when it is blank; None
+    when the next keystroke's search replaced this one before it was done."""
     if not query.strip():
         return ListingDone(library.documents(sort=sort), sort)
     try:
-        return SearchDone(library.search(query, limit=SEARCH_LIMIT))
+        return SearchDone(library.search(query, limit=SEARCH_LIMIT, stale=worker_cancelled))
     except QueryError as error:
         return SearchFailed(query, str(error))
+    except SearchCancelled:
+        return None
 
 
 def _hits(library: Library, doc_id: str, query: str) -> list[tuple[int, int]]:

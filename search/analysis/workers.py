@@ -25,6 +25,7 @@ from typing import Any
 from search.analysis.batching import Item, analyse_here
 from search.analysis.model import ModelNotFound, load_pipeline
 from search.analysis.results import AnalysisOutcome, DocumentAnalysis
+from search.priority import lower_priority
 
 CHUNK_DOCUMENTS = 8
 """Documents sent to a worker at a time: small enough to stream and to cancel promptly."""
@@ -194,6 +195,7 @@ def _worker(model: str, batch_size: int, tasks: Any, results: Any) -> None:
     so a worker ignores it rather than printing a traceback of its own.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lower_priority()  # the explorer's keystrokes come first (search/priority.py)
     # The parent may be drawing a full-screen interface on this terminal: a worker says what
     # went wrong through the results queue, never by writing to the screen.
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -61,8 +61,10 @@ class RecordingApp(DocscopeApp):
 class FrozenLibrary(Library):
     """A Library whose searches report a fixed time, so snapshots do not change between runs."""
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        return replace(super().search(query, limit), elapsed=0.0021)
+    def search(
+        self, query: str, limit: int = 20, stale: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        return replace(super().search(query, limit, stale), elapsed=0.0021)
 
 
 @pytest.fixture(scope="session")

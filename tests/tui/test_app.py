@@ -481,7 +481,7 @@ async def test_a_new_corpus_indexes_in_the_background(tmp_path: Path) -> None:
 
 
 class BrokenLibrary(Library):
-    def search(self, query: str, limit: int = 20) -> SearchResult:
+    def search(self, query: str, limit: int = 20, **options: object) -> SearchResult:
         raise RuntimeError("disk on fire")
 
 
