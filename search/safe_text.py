@@ -34,9 +34,11 @@ __all__ = [
     "visible",
 ]
 
-_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069))
+_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069), (0xD800, 0xDFFF))
 """C0 controls, DEL and C1 controls, the bidi embeddings and overrides, the bidi isolates:
-every character a terminal obeys (or reorders a line by) rather than shows."""
+every character a terminal obeys (or reorders a line by) rather than shows; and lone
+surrogates, which are how Python names the bytes of a path that are not UTF-8 (a corpus folder
+named ``caf\xe9``): written out, they reach the terminal as raw bytes, or fail to encode."""
 
 UNSAFE_CODES: frozenset[int] = frozenset(
     code for first, last in _RANGES for code in range(first, last + 1)
@@ -68,7 +70,7 @@ ELLIPSIS = "…"
 def symbol(char: str) -> str:
     """The visible stand-in for one unsafe character: Unicode's control pictures for C0
     (␀ … ␛ … ␟), ␡ for DEL, and the replacement character for C1 and bidi controls,
-    which have no pictures."""
+    which have no pictures, and for the undecodable bytes of a name."""
     code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)

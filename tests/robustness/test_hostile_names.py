@@ -166,3 +166,26 @@ def test_the_command_line_indexes_and_searches_hostile_names(
     table = ("--corpus", str(corpus), "--index-dir", str(tmp_path / "table-index"))
     code, out, err = run_cli(capsys, "index", "--no-analysis", *table)
     assert code == 0 and "skipped vide\ufffd.txt: empty" in out, err
+
+
+def test_a_corpus_folder_whose_name_is_not_utf8_is_shown_with_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    """The corpus' own path reaches the "Corpus ..." line: its bad byte went to the terminal
+    raw (0xE9 on its own, which no UTF-8 terminal shows as anything)."""
+    import subprocess
+    import sys
+
+    folder = _named(tmp_path, b"caf\xe9")
+    folder.mkdir()
+    write(folder / "note.txt", "Harbour notes for the committee.\n")
+    command = "import sys; from tui.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", command, "index", "--no-analysis", "--corpus", str(folder),
+         "--index-dir", str(tmp_path / "index")],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done.stdout.decode("utf-8")  # every byte is UTF-8: no raw byte of the name
+    assert "caf\ufffd".encode() in done.stdout
+    assert b"caf\xe9" not in done.stdout + done.stderr

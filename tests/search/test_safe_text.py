@@ -22,8 +22,8 @@ from tui.reader import plain
 EVERY_UNSAFE = "".join(chr(code) for code in sorted(UNSAFE_CODES))
 
 
-def test_the_class_is_c0_del_c1_and_bidi_controls() -> None:
-    expected = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+def test_the_class_is_c0_del_c1_bidi_controls_and_lone_surrogates() -> None:
+    expected = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
     assert {code for code in range(0x110000) if expected.match(chr(code))} == set(UNSAFE_CODES)
     assert all(UNSAFE.match(char) for char in EVERY_UNSAFE)
     assert not unsafe_except("\n\t").match("\n") and unsafe_except("\n\t").match("\x1b")
