@@ -111,7 +111,7 @@ def test_no_escape_sequence_from_a_name_reaches_the_terminal(
         terminal.read_until(b"Quit", start=typed)  # ... whose footer offers q
         terminal.type(b"\r")  # open the JSONL record: its path and metadata in the header
         terminal.read_until(b"METAKEY", start=typed)
-        terminal.read_until(b"names in", start=typed, timeout=60)  # its entities, once analysed
+        terminal.read_until(b" label", start=typed, timeout=60)  # its entities, once analysed
         typed = len(terminal.output)
         terminal.type(b"\x10")  # ctrl+p: the palette lists titles, with ids as help
         terminal.read_until(b"Search for commands", start=typed)

@@ -480,3 +480,12 @@ async def test_panes_fill_a_narrow_tab(tab: str) -> None:
         navigable = pane.navigable
         assert navigable.size.height > 0
         assert all(len(line) <= 40 for line in lines(navigable))
+
+
+async def test_one_name_reads_in_the_singular() -> None:
+    """The header said "1 names in 1 label" for a document naming one entity."""
+    pane = EntitiesPane()
+    async with PaneApp(pane).run_test(size=(40, 24)) as pilot:
+        pane.show_entities(ENTITIES[:1], "document")
+        await pilot.pause()
+        assert "1 name in 1 label" in text(pane.query_one(".pane--header", Static))

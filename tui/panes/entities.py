@@ -244,7 +244,7 @@ class EntitiesPane(Pane):
         line = Content(" ").join(parts)
         if self._state == "shown" and self._entities:
             names, groups = sum(self._totals.values()), len(self._totals)
-            summary = f"{names:,} names in {groups} label{'s' * (groups != 1)}"
+            summary = f"{names:,} name{'s' * (names != 1)} in {groups} label{'s' * (groups != 1)}"
             if names > len(self._entities):
                 summary += f", the {len(self._entities):,} most mentioned listed"
             if self._analysing:
