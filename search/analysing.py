@@ -51,11 +51,13 @@ class AnalysisPass:
         self.on_commit = on_commit or (lambda: None)
 
     def run(self) -> AnalysisReport:
-        from search.analysis.pipeline import analyse_texts, default_processes
+        from search.analysis.pipeline import analyse_texts, default_processes, usable_processes
 
         started = time.monotonic()
         pending = self.catalog.unanalysed(self.model)
-        processes = self.processes or default_processes(len(pending))
+        processes = (
+            usable_processes(self.processes) if self.processes else default_processes(len(pending))
+        )
         if not pending:
             return AnalysisReport(0, 0, 0.0, processes, self.model)
         tally = _WordTally({doc_id: words for doc_id, _, words in pending})

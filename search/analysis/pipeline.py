@@ -32,6 +32,13 @@ def default_processes(n_docs: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_PROCESSES))
 
 
+def usable_processes(requested: int) -> int:
+    """``requested`` kept within 1 and the number of cores: every worker loads its own model,
+    so more than the cores only waits longer and takes more memory, and a caller's slip
+    (99999999) must never try to start that many."""
+    return max(1, min(requested, os.cpu_count() or 1))
+
+
 def analyse_texts(
     items: Iterable[Item],
     model: str = DEFAULT_MODEL,

@@ -278,6 +278,25 @@ def test_processes_stay_within_the_cores(given: str, kept: int) -> None:
     assert options.processes == kept
 
 
+def test_the_engine_keeps_processes_within_the_cores_too(tmp_path: Path) -> None:
+    """``Library.analyse(processes=...)`` from a script, not only the command line's option."""
+    from unittest import mock
+
+    from search.analysis import pipeline
+
+    asked: list[int] = []
+
+    def record(items: object, model: str, processes: int, **_: object) -> list[object]:
+        asked.append(processes)
+        return []
+
+    library = Library.open(small_corpus(tmp_path / "corpus", 3), index_dir=tmp_path / "index")
+    library.refresh()
+    with mock.patch.object(pipeline, "analyse_texts", record):
+        library.analyse(processes=99_999_999)
+    assert asked == [os.cpu_count() or 1]
+
+
 # --- corpora without documents -------------------------------------------------------------------
 
 
