@@ -33,6 +33,7 @@ from tui import workers as jobs
 from tui.panes.entities import EntitiesPane
 from tui.panes.quotes import QuotesPane
 from tui.panes.statistics import StatsPane
+from tui.quiet_gc import FULL_COLLECTION_EVERY, QuietCollections
 from tui.reader import Reader
 from tui.results import ResultList, empty_corpus_message
 from tui.search_box import SearchBox
@@ -126,6 +127,7 @@ class ExplorerScreen(Screen[None]):
         self._started = False
         self._panes_timer: Timer | None = None
         self._listing: tuple[str, tuple[DocumentInfo, ...]] | None = None
+        self._collections = QuietCollections()
         self._first_listing = listing
 
     def compose(self) -> ComposeResult:
@@ -145,6 +147,8 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         gc.freeze()  # see _start_background
+        self._collections.install()
+        self.set_interval(FULL_COLLECTION_EVERY, self._collect_garbage_if_quiet)
         self.query_one(SearchBox).focus_input()
         # The document list first: background work starts once it is up. When it was read
         # before start-up, it is in the first frame (a worker would be sharing the one
@@ -154,6 +158,13 @@ class ExplorerScreen(Screen[None]):
             self._first_listing = None
         else:
             self._search()
+
+    def on_unmount(self) -> None:
+        self._collections.uninstall()
+
+    def _collect_garbage_if_quiet(self) -> None:
+        """A full garbage collection, unless the user is typing (see ``tui/quiet_gc.py``)."""
+        self._collections.collect_if_quiet(not self._typing(time.monotonic()))
 
     def fit_width(self, width: int) -> None:
         """Take the breakpoint class of ``width`` before the first resize event: the event then
