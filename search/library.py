@@ -175,6 +175,8 @@ class Library:
         and its report lists the files skipped, which is what a user of an empty corpus needs."""
         from search.loading import SourceFile, iter_sources
 
+        if self._catalog.document_count() == 0:
+            return True
         known = self._catalog.files()
         seen = 0
         for item in iter_sources(self.corpus):
@@ -182,7 +184,7 @@ class Library:
                 seen += 1
                 if known.get(item.rel) != (item.size, item.mtime_ns):
                     return True
-        return seen != len(known) or self._catalog.document_count() == 0
+        return seen != len(known)
 
     @staticmethod
     def supported_endings() -> tuple[str, ...]:

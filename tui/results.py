@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 
 from search.records import DocumentInfo, Hit, SearchResult, Skipped
 from search.safe_text import visible
-from tui.safe_content import safe_line
+from tui.safe_content import safe_line, safe_message
 
 SORTS: tuple[str, ...] = ("title", "words", "modified")
 """The orders of the document list, in the order the sort key cycles through them."""
@@ -51,11 +51,11 @@ def empty_corpus_message(corpus: str, endings: Sequence[str], skipped: Sequence[
     documents that will never come. Paths come from file names: made safe to show."""
     reads = f"docscope reads files ending in {', '.join(endings)}"
     if not skipped:
-        return visible(f"No documents: {corpus} has no such files ({reads})")
+        return safe_message(f"No documents: {corpus} has no such files ({reads})")
     first = skipped[0]
     more = len(skipped) - 1
     others = f" and {more:,} more" if more else ""
-    return visible(
+    return safe_message(
         f"No documents: {len(skipped):,} file{'s' if len(skipped) != 1 else ''} in {corpus} "
         f"skipped ({first.path}: {first.reason}{others}; 'docscope index' lists them all). {reads}"
     )
