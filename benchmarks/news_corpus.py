@@ -100,6 +100,23 @@ def iter_articles(pool: Pool = "all") -> Iterator[Article]:
         yield Article(article_id, f"{year:04d}-{month:02d}-{day:02d}", host, row["title"], row["text"])
 
 
+GOLD_PER_HOST = 2
+GOLD_CHARS = (2_000, 3_500)
+"""The entity gold's selection: per host, the first held-out articles by id whose text is
+2,000 to 3,500 characters long (long enough to hold several names, short enough to annotate
+every one by hand)."""
+
+
+def gold_selection() -> list[Article]:
+    """The held-out articles the entity gold annotates, by host, then by id."""
+    chosen: dict[str, list[Article]] = {}
+    for article in sorted(iter_articles("heldout"), key=lambda a: a.article_id):
+        kept = chosen.setdefault(article.host, [])
+        if len(kept) < GOLD_PER_HOST and GOLD_CHARS[0] <= len(article.text.strip()) <= GOLD_CHARS[1]:
+            kept.append(article)
+    return [article for host in sorted(chosen) for article in chosen[host]]
+
+
 def write_corpus(out: Path, pool: Pool = "all") -> int:
     """Write the pool's articles into ``out``; return how many. Refuses the repository."""
     out = out.resolve()
