@@ -97,7 +97,8 @@ def iter_articles(pool: Pool = "all") -> Iterator[Article]:
         # One row's date carries leading spaces and a time ("   2017/01/30 7:11").
         year, month, day = (int(part) for part in row["publish_date"].split()[0].split("/"))
         host = urlparse(row["article_source_link"]).netloc.lower().removeprefix("www.")
-        yield Article(article_id, f"{year:04d}-{month:02d}-{day:02d}", host, row["title"], row["text"])
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+        yield Article(article_id, date, host, row["title"], row["text"])
 
 
 GOLD_PER_HOST = 2
@@ -112,7 +113,8 @@ def gold_selection() -> list[Article]:
     chosen: dict[str, list[Article]] = {}
     for article in sorted(iter_articles("heldout"), key=lambda a: a.article_id):
         kept = chosen.setdefault(article.host, [])
-        if len(kept) < GOLD_PER_HOST and GOLD_CHARS[0] <= len(article.text.strip()) <= GOLD_CHARS[1]:
+        fits = GOLD_CHARS[0] <= len(article.text.strip()) <= GOLD_CHARS[1]
+        if fits and len(kept) < GOLD_PER_HOST:
             kept.append(article)
     return [article for host in sorted(chosen) for article in chosen[host]]
 

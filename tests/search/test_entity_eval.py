@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import entity_eval
 from benchmarks.entity_eval import Counts, Report, count, lenient_pairs, mapped
-from benchmarks.news_corpus import in_pool
+from benchmarks.news_corpus import Article, in_pool, write_corpus
 from tests.conftest import REPO
 
 
@@ -64,7 +64,9 @@ def test_empty_sides_score_zero_not_an_error() -> None:
 
 
 def test_labels_are_mapped_to_the_four_classes_and_others_dropped() -> None:
-    spans = [(0, 3, "GPE"), (4, 7, "LOC"), (8, 11, "FAC"), (12, 15, "DATE"), (16, 19, "NORP"), (20, 23, "LAW")]
+    spans = [
+        (0, 3, "GPE"), (4, 7, "LOC"), (8, 11, "FAC"), (12, 15, "DATE"), (16, 19, "NORP"), (20, 23, "LAW")
+    ]
     assert mapped(spans) == [(0, 3, "PLACE"), (4, 7, "PLACE"), (8, 11, "PLACE"), (16, 19, "NORP")]
 
 
@@ -104,3 +106,32 @@ def test_gold_is_held_out_and_its_spans_are_consistent() -> None:
             assert not mention["text"].lower().startswith("the ")
             assert not mention["text"].endswith("'s")
             previous_end = mention["end"]
+
+
+def test_trimmed_puts_raw_spans_on_the_gold_conventions() -> None:
+    text = "the Senate's vote. The Hague. Disney's Animal Kingdom. The"
+    spans = [(0, 12, "ORG"), (19, 28, "PLACE"), (30, 53, "PLACE"), (55, 58, "ORG")]
+    assert entity_eval.trimmed(text, spans) == [
+        (4, 10, "ORG"),  # "Senate": "the" and "'s" off
+        (23, 28, "PLACE"),  # "Hague"
+        (30, 53, "PLACE"),  # a possessive inside a name stays
+        (55, 58, "ORG"),  # nothing would be left: kept as it is
+    ]
+
+
+def test_pools_split_ids_by_the_held_out_rule() -> None:
+    assert [n for n in range(1, 10) if in_pool(n, "heldout")] == [1, 4, 7]
+    assert [n for n in range(1, 10) if in_pool(n, "dev")] == [3, 6, 9]
+    assert all(in_pool(n, "all") for n in range(1, 10))
+
+
+def test_an_article_file_is_named_by_host_date_id_and_starts_with_its_title() -> None:
+    article = Article(1132, "2017-02-16", "huffingtonpost.com", " A Title \n", "Body text.\n")
+    assert article.file_name == "huffingtonpost.com_2017-02-16_1132.txt"
+    assert article.file_text == "A Title\n\nBody text.\n"
+
+
+def test_the_news_corpus_is_never_written_into_the_repository() -> None:
+    with pytest.raises(ValueError, match="inside the repository"):
+        write_corpus(REPO / "news", "dev")
+    assert not (REPO / "news").exists()
