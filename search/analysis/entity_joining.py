@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from search.analysis.names import alias_label, display_name, entity_key, strip_title
+from search.analysis.names import GENERATIONS, alias_label, display_name, entity_key, strip_title
 from search.analysis.results import EntityMention
 
 NAME_LABELS = frozenset(
@@ -167,10 +167,6 @@ def _fit_one(
         end=mention.start + end,
         text=mention.text[start:end],
     )
-
-
-GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
-"""Name parts that make a father and a son two people ("Jr.", "Sr.", "II")."""
 
 
 class _People:

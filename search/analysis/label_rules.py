@@ -14,7 +14,9 @@ Labels follow OntoNotes 5, the annotation the model was trained on:
 - awards ("Oscar", "Bafta", "Nobel Prize") are WORK_OF_ART: the model itself gives
   "the Nobel Prize" and "the Grammy Awards" that label, as OntoNotes annotates them;
 - media outlets and pollsters are ORG; buildings are FAC, institutions ORG;
-- a duration in hours, minutes or seconds is TIME ("smaller than a day"), not DATE.
+- a duration in hours, minutes or seconds is TIME ("smaller than a day"), not DATE;
+- a title after "the film", "his novel", "the album" is WORK_OF_ART, not the person or place
+  it is named after.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ _INSTITUTION_ENDS = frozenset(
     Organisation Organization Foundation Institute Fund Trust Society Federation League Court
     Parliament Assembly Senate Congress Army Police Service Office Board Bureau Authority
     Times Post News Journal Herald Museum Hospital University College School Gallery Library
-    Theatre Theater""".split()
+    Theatre Theater International""".split()
 )
 _FACILITY_ENDS = frozenset(
     """Tower Towers Building Bridge Airport Stadium Arena Square Palace Station Street Avenue
@@ -115,6 +117,13 @@ _DAY_OR_LONGER = re.compile(
     r"yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"morning|afternoon|evening)\b"
 )
+_WORK_BEFORE = re.compile(
+    r"\b(?:film|movie|novel|book|album|song|series|sitcom|musical|"
+    r"documentary|opera|painting|poem|memoir|biopic|drama|comedy)\s+[\"“‘']?$",
+    re.IGNORECASE,
+)
+"""A work's kind right before a title: "the biopic Ray", "her album "Blue Skies"."""
+_WORK_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT"})
 _CLASHING = frozenset({"PERSON", "NORP", "LAW", "WORK_OF_ART", "PRODUCT", "LANGUAGE", "EVENT"})
 """Labels a suffix or a cue overrides: a company's suffix does not make "West Bank" a firm."""
 
@@ -149,6 +158,8 @@ def rule_label(text: str, start: int, end: int, label: str) -> str:
         return "ORG"
     if label == "PERSON" and key in _NOT_PEOPLE:
         return _NOT_PEOPLE[key]
+    if label in _WORK_LABELS and _WORK_BEFORE.search(text, max(0, start - 16), start):
+        return "WORK_OF_ART"
     if label in _CLASHING and len(words) > 1:
         last = words[-1]
         if last in _COMPANY_ENDS or last in _INSTITUTION_ENDS:
