@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from search.analysis.entity_joining import NAME_LABELS, CleanMention, join_mentions
 from search.analysis.headlines import Headlines, find_headlines, trim_lowercase_edges
-from search.analysis.label_rules import DROP, rule_label, split_slashed
+from search.analysis.label_rules import DROP, ruled_label, split_slashed
 from search.analysis.names import alias_label, entity_key, is_title_word, strip_title
 from search.analysis.results import EntityMention
 
@@ -41,6 +41,7 @@ _TRAILING_JUNK = ",;:!?-–—([{\"'“”‘’/\\|*&+=<>·•"
 _TRAILING_WORDS = re.compile(
     r"\s+(?:of|and|for|the|in|to|at|on|with|by|from|or|a|an|as|&)$", re.IGNORECASE
 )
+_TRAILING_NUMBER = re.compile(r"\s+\d\S*$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.)+$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Cos)\.$")
 _PART_OF_NAME_THE = frozenset({"the hague", "the gambia", "the bahamas"})
 _PART_OF_NAME_S = frozenset(
@@ -197,9 +198,10 @@ def _clean_span(
     headline = headlines.find(start, end) if headlines.spans else None
     if headline is not None and label in NAME_LABELS:
         start, end = trim_lowercase_edges(text, start, end)
-    label = rule_label(text, start, end, label)
-    if label == DROP:
+    ruled = ruled_label(text, start, end, label)
+    if ruled == DROP:
         return None
+    label = ruled or label
     surface = text[start:end]
     key = entity_key(surface)
     if not key:
@@ -216,7 +218,7 @@ def _clean_span(
     acronym = _acronym_after(text, end, surface)
     return CleanMention(
         start, end, surface, label, acronym, titled, headline is not None,
-        headline is not None and headline[2],
+        headline is not None and headline[2], ruled is not None,
     )
 
 
@@ -292,6 +294,10 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
             continue
         if chunk.endswith(".") and not _ABBREVIATION_END.search(chunk):
             end -= 1
+            continue
+        score = _TRAILING_NUMBER.search(chunk) if label == "PERSON" else None
+        if score:  # "Roddick 6-2 7-6": a result after a player's name
+            end = start + score.start()
             continue
         words = _TRAILING_WORDS.search(chunk)
         if words and label in NAME_LABELS | {"DATE"}:

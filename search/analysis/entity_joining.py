@@ -41,6 +41,9 @@ class CleanMention:
     title_case: bool = False
     """The headline is in title case, where capitals prove nothing: the mention is kept only
     as far as names of the body support it."""
+    ruled: bool = False
+    """A label rule (``label_rules.py``) decided the label: it outweighs the model's guesses
+    on the other mentions of the name."""
 
     def shifted(self, offset: int) -> CleanMention:
         """The same mention in a text where this one's text begins at ``offset``."""
@@ -63,6 +66,7 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
     mentions = _fit_headlines(mentions)
     untitled = [strip_title(m.text) if m.label in NAME_LABELS else m.text for m in mentions]
     labels = [m.label for m in mentions]
+    ruled = [m.ruled for m in mentions]
     forms = [u if m.label == "PERSON" else m.text for m, u in zip(mentions, untitled)]
     keys = [entity_key(f) for f in forms]
     people = _People(mentions, forms, keys)
@@ -80,11 +84,13 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
         fuller = people.fuller(parts, "")
         if fuller is not None:
             joined[i], labels[i], forms[i] = fuller, "PERSON", untitled[i]
+            ruled[i] = False
     acronyms = _acronyms(mentions, keys)
     for i, mention in enumerate(mentions):
         owner = acronyms.get(joined[i])
         if owner is not None and mention.label in NAME_LABELS and labels[i] != "PERSON":
             joined[i], labels[i] = owner
+            ruled[i] = False
 
     groups: dict[str, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
@@ -92,7 +98,8 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
         groups[group].append(i)
     result: list[EntityMention] = []
     for members in groups.values():
-        label = _best_label([labels[i] for i in members])
+        decided = [labels[i] for i in members if ruled[i]]
+        label = _best_label(decided or [labels[i] for i in members])
         body = [i for i in members if not mentions[i].headline] or members
         name = _best_name([forms[i] for i in body], label in NAME_LABELS)
         key = entity_key(name)

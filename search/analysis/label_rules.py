@@ -25,8 +25,8 @@ import re
 
 from search.analysis.names import entity_key, is_title_word
 
-DROP = ""
-"""What ``rule_label`` returns for a span that is no entity at all ("pro-Clinton")."""
+DROP = "-"
+"""What the rules say of a span that is no entity at all ("pro-Clinton")."""
 
 _PARTIES = frozenset(
     entity_key(n)
@@ -103,8 +103,8 @@ _COMPANY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _COMPANY_AFTER = re.compile(
-    r"^(?:['’]s)?\s+(?:shares|stock|share\s+price|chief\s+executive|ceo|chairman|"
-    r"shareholders)\b",
+    r"^(?:['’]s?)?\s+(?:shares|stock|share\s+price|chief\s+executive|ceo|chairman|"
+    r"shareholders|founder|subsidiary|oil\s+output)\b",
     re.IGNORECASE,
 )
 _STANCE_PREFIX = re.compile(r"(?i)\b(?:pro|anti|ex|non)-$")
@@ -129,13 +129,24 @@ _CLASHING = frozenset({"PERSON", "NORP", "LAW", "WORK_OF_ART", "PRODUCT", "LANGU
 
 
 def rule_label(text: str, start: int, end: int, label: str) -> str:
-    """The label the rules give the mention ``text[start:end]``: ``label`` when no rule applies,
-    another label when one does, or ``DROP`` when the span is no entity."""
+    """The label of the mention ``text[start:end]`` the model labelled ``label``: the rules'
+    label when one applies (``DROP`` for a span that is no entity), else ``label``."""
+    return ruled_label(text, start, end, label) or label
+
+
+def ruled_label(text: str, start: int, end: int, label: str) -> str | None:
+    """The label a rule gives the mention ``text[start:end]``, ``DROP`` when it is no entity,
+    or None when no rule applies and the model's ``label`` stands.
+
+    A rule's answer is evidence the model's guess is not: within a document it decides the
+    label of every mention of the name (``entity_joining``), so one "shares in Yukos" makes
+    each bare "Yukos" of that article a company.
+    """
     surface = text[start:end]
     if label in ("DATE", "TIME"):
         return _duration_label(surface, label)
     if label in ("CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
-        return label
+        return None
     stance = _STANCE_START.match(surface)
     words = surface.split()
     first = stance.group(1) if stance else words[0]
@@ -170,7 +181,7 @@ def rule_label(text: str, start: int, end: int, label: str) -> str:
         return "ORG"
     if label == "LAW" and "/" in surface:
         return "ORG"
-    return label
+    return None
 
 
 def _company_context(text: str, start: int, end: int) -> bool:
@@ -181,11 +192,11 @@ def _company_context(text: str, start: int, end: int) -> bool:
     )
 
 
-def _duration_label(surface: str, label: str) -> str:
+def _duration_label(surface: str, label: str) -> str | None:
     """"four and a half hours" lasts less than a day: TIME in OntoNotes, not DATE."""
     if label == "DATE" and _DURATION.search(surface) and not _DAY_OR_LONGER.search(surface):
         return "TIME"
-    return label
+    return None
 
 
 _SLASH = re.compile(r"(?<=[\w.])/(?=[A-Z])")

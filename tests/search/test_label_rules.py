@@ -117,3 +117,30 @@ def test_party_and_award_labels_end_to_end(nlp: Language) -> None:
     assert labels.get("Labour", "ORG") == "ORG"
     assert labels.get("Oscar") in (None, "WORK_OF_ART")
     assert "PERSON" not in labels.values()
+
+
+def test_what_the_text_says_once_labels_every_mention_in_the_document() -> None:
+    """One "shares in Brakstad" outweighs the model's "person" on each bare "Brakstad"."""
+    from search.analysis.entity_joining import CleanMention, join_mentions
+
+    mentions = join_mentions(
+        [
+            CleanMention(0, 8, "Brakstad", "PERSON"),
+            CleanMention(40, 48, "Brakstad", "ORG", ruled=True),
+            CleanMention(90, 98, "Brakstad", "PERSON"),
+            CleanMention(120, 128, "Brakstad", "PERSON"),
+        ]
+    )
+    assert {m.label for m in mentions} == {"ORG"}
+
+
+def test_a_score_after_a_player_is_no_part_of_the_name(nlp: Language) -> None:
+    from spacy.tokens import Doc
+
+    from search.analysis.entities import clean_mentions
+
+    text = "Petrova beat Ivanovic 6-2 7-6 in the final."
+    doc: Doc = nlp.make_doc(text)
+    start = text.index("Ivanovic")
+    doc.ents = [doc.char_span(start, start + len("Ivanovic 6-2 7-6"), "PERSON")]
+    assert [m.text for m in clean_mentions(doc)] == ["Ivanovic"]
