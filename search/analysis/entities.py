@@ -18,6 +18,8 @@ import re
 from typing import TYPE_CHECKING
 
 from search.analysis.entity_joining import NAME_LABELS, CleanMention, join_mentions
+from search.analysis.headlines import Headlines, find_headlines, trim_lowercase_edges
+from search.analysis.label_rules import DROP, ruled_label, split_slashed
 from search.analysis.names import alias_label, entity_key, is_title_word, strip_title
 from search.analysis.results import EntityMention
 
@@ -39,6 +41,7 @@ _TRAILING_JUNK = ",;:!?-–—([{\"'“”‘’/\\|*&+=<>·•"
 _TRAILING_WORDS = re.compile(
     r"\s+(?:of|and|for|the|in|to|at|on|with|by|from|or|a|an|as|&)$", re.IGNORECASE
 )
+_TRAILING_NUMBER = re.compile(r"\s+\d\S*$")
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.)+$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Cos)\.$")
 _PART_OF_NAME_THE = frozenset({"the hague", "the gambia", "the bahamas"})
 _PART_OF_NAME_S = frozenset(
@@ -93,12 +96,17 @@ def clean_mentions(doc: Doc) -> list[CleanMention]:
     text = doc.text
     spans = [(ent.start_char, ent.end_char, ent.label_, _sentence_breaks(ent)) for ent in doc.ents]
     spans = _add_korean_names(text, spans)
+    headlines = find_headlines(text)
     found: list[CleanMention] = []
     for start, end, label, breaks in spans:
         for piece in _split_amounts(text, start, end, label):
-            mention = _clean_span(text, piece[0], piece[1], label, breaks)
-            if mention is not None:
-                found.append(mention)
+            slashed = split_slashed(text, piece[0], piece[1], label)
+            if len(slashed) > 1 and label == "LAW":
+                label = "ORG"  # "Politico/Morning Consult": a poll's two makers, no law
+            for a, b in slashed:
+                mention = _clean_span(text, a, b, label, breaks, headlines)
+                if mention is not None:
+                    found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
 
@@ -172,7 +180,7 @@ def _has_amount(chunk: str) -> bool:
 
 
 def _clean_span(
-    text: str, start: int, end: int, label: str, breaks: tuple[int, ...]
+    text: str, start: int, end: int, label: str, breaks: tuple[int, ...], headlines: Headlines
 ) -> CleanMention | None:
     """Trim one span to a clean name, or None when nothing worth keeping is left."""
     segments = _segments(text, start, end, breaks)
@@ -187,6 +195,13 @@ def _clean_span(
     _, start, end = body[-1]
     if label in ("MONEY", "CARDINAL", "QUANTITY"):
         start, end, label = _fix_amount(text, start, end, label)
+    headline = headlines.find(start, end) if headlines.spans else None
+    if headline is not None and label in NAME_LABELS:
+        start, end = trim_lowercase_edges(text, start, end)
+    ruled = ruled_label(text, start, end, label)
+    if ruled == DROP:
+        return None
+    label = ruled or label
     surface = text[start:end]
     key = entity_key(surface)
     if not key:
@@ -200,7 +215,11 @@ def _clean_span(
         if label == "PERSON" and _inverted_cue(text, end, surface):
             return None
     titled = _titled(text, start, surface)
-    return CleanMention(start, end, surface, label, _acronym_after(text, end, surface), titled)
+    acronym = _acronym_after(text, end, surface)
+    return CleanMention(
+        start, end, surface, label, acronym, titled, headline is not None,
+        headline is not None and headline[2], ruled is not None,
+    )
 
 
 def _inverted_cue(text: str, end: int, surface: str) -> bool:
@@ -275,6 +294,10 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int] | None
             continue
         if chunk.endswith(".") and not _ABBREVIATION_END.search(chunk):
             end -= 1
+            continue
+        score = _TRAILING_NUMBER.search(chunk) if label == "PERSON" else None
+        if score:  # "Roddick 6-2 7-6": a result after a player's name
+            end = start + score.start()
             continue
         words = _TRAILING_WORDS.search(chunk)
         if words and label in NAME_LABELS | {"DATE"}:

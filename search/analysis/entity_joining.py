@@ -9,12 +9,12 @@ given one label and one display name.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from search.analysis.names import alias_label, display_name, entity_key, strip_title
+from search.analysis.names import GENERATIONS, alias_label, display_name, entity_key, strip_title
 from search.analysis.results import EntityMention
 
 NAME_LABELS = frozenset(
@@ -35,6 +35,15 @@ class CleanMention:
     """An acronym defined right after this name ("World Trade Organization (WTO)")."""
     titled: bool = False
     """A title comes right before the name or starts it ("President Lee", "Mr Blair")."""
+    headline: bool = False
+    """The mention is in a headline (``headlines.py``): it may join a name of the body but
+    never names or absorbs one."""
+    title_case: bool = False
+    """The headline is in title case, where capitals prove nothing: the mention is kept only
+    as far as names of the body support it."""
+    ruled: bool = False
+    """A label rule (``label_rules.py``) decided the label: it outweighs the model's guesses
+    on the other mentions of the name."""
 
     def shifted(self, offset: int) -> CleanMention:
         """The same mention in a text where this one's text begins at ``offset``."""
@@ -44,14 +53,20 @@ class CleanMention:
 def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
     """One entity per real-world name within a document: every mention gets its full name.
 
-    A person's shorter or titled forms ("President Lee", "Lee") join the fuller name that
-    contains them ("Lee Jae-myung"), the nearest one before (else after) when two people share a
-    surname; a lone word tagged as a place or organisation that is part of a person's name
-    becomes that person. An acronym defined in brackets joins the name it abbreviates. Equal
-    keys are one entity, whose label is the most common one among its mentions.
+    A person's shorter or titled forms ("President Lee", "Lee") join the one fuller name that
+    contains them ("Lee Jae-myung"); a form that fits several people ("Kim" beside "Kim
+    Hong-kyun" and "Kim Jong-un") stays an entity of its own, since guessing would hand one
+    person's words to another. "Jr."/"Sr."/"II" make another person: "Ann Lee Jr." never takes
+    "Ann Lee"'s mentions nor gives her its own. A lone word tagged as a place or organisation
+    that is part of a person's name becomes that person. An acronym defined in brackets joins
+    the name it abbreviates. Headline mentions are cut to the name of the body they contain
+    and never name an entity the body names. Equal keys are one entity, whose label is the
+    most common one among its mentions.
     """
+    mentions = _fit_headlines(mentions)
     untitled = [strip_title(m.text) if m.label in NAME_LABELS else m.text for m in mentions]
     labels = [m.label for m in mentions]
+    ruled = [m.ruled for m in mentions]
     forms = [u if m.label == "PERSON" else m.text for m, u in zip(mentions, untitled)]
     keys = [entity_key(f) for f in forms]
     people = _People(mentions, forms, keys)
@@ -60,20 +75,22 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
         if mention.label not in NAME_LABELS:
             continue
         if mention.label == "PERSON":
-            fuller = people.fuller(_parts(forms[i]), mention.start, keys[i])
+            fuller = people.fuller(_parts(forms[i]), keys[i])
             joined[i] = fuller or people.resolve(keys[i])
             continue
         parts = _parts(untitled[i])
         if len(parts) != 1 or alias_label(entity_key(untitled[i])) or not _may_be_person(mention):
             continue
-        fuller = people.fuller(parts, mention.start, "")
+        fuller = people.fuller(parts, "")
         if fuller is not None:
             joined[i], labels[i], forms[i] = fuller, "PERSON", untitled[i]
+            ruled[i] = False
     acronyms = _acronyms(mentions, keys)
     for i, mention in enumerate(mentions):
         owner = acronyms.get(joined[i])
         if owner is not None and mention.label in NAME_LABELS and labels[i] != "PERSON":
             joined[i], labels[i] = owner
+            ruled[i] = False
 
     groups: dict[str, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
@@ -81,8 +98,10 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
         groups[group].append(i)
     result: list[EntityMention] = []
     for members in groups.values():
-        label = _best_label([labels[i] for i in members])
-        name = _best_name([forms[i] for i in members], label in NAME_LABELS)
+        decided = [labels[i] for i in members if ruled[i]]
+        label = _best_label(decided or [labels[i] for i in members])
+        body = [i for i in members if not mentions[i].headline] or members
+        name = _best_name([forms[i] for i in body], label in NAME_LABELS)
         key = entity_key(name)
         name = display_name(key) or name
         for i in members:
@@ -92,35 +111,120 @@ def join_mentions(mentions: Sequence[CleanMention]) -> list[EntityMention]:
     return result
 
 
+def _fit_headlines(mentions: Sequence[CleanMention]) -> list[CleanMention]:
+    """Title-case headline mentions cut to what the body's names support, or dropped.
+
+    "Hammered Ann Lee Hits Back" -> "Ann Lee" when the body names "Ann Lee" (the longest run of
+    words one name of the body contains); a mention each of whose words some name of the body
+    has stays whole ("Ann Lee" when the body says "Ann" and "Mrs Lee"); a mention the body
+    does not support at all is dropped ("Halts Funding For Clean Water").
+    """
+    if not any(m.title_case for m in mentions):
+        return list(mentions)
+    names = {
+        frozenset(_parts(strip_title(m.text)))
+        for m in mentions
+        if not m.headline and m.label in NAME_LABELS
+    }
+    names.discard(frozenset())
+    known = frozenset().union(*names) if names else frozenset()
+    fitted = []
+    for mention in mentions:
+        if mention.title_case and mention.label in NAME_LABELS:
+            fit = _fit_one(mention, names, known)
+            if fit is None:
+                continue
+            mention = fit
+        fitted.append(mention)
+    return fitted
+
+
+_JOINING_WORDS = frozenset({"of", "for", "the", "and", "in", "on", "at", "to", "a", "an", "de"})
+"""Words inside names ("Bank of England") that never begin or end one."""
+
+
+def _fit_one(
+    mention: CleanMention, names: set[frozenset[str]], known: frozenset[str]
+) -> CleanMention | None:
+    words = [
+        (m.start(), m.end(), entity_key(m.group())) for m in re.finditer(r"\S+", mention.text)
+    ]
+    keys = {k for _, _, k in words if k}
+    if keys and keys <= known:
+        return mention
+    best: tuple[int, int] | None = None
+    for i in range(len(words)):
+        if words[i][2] in _JOINING_WORDS:
+            continue
+        for j in range(len(words), i, -1):
+            if best is not None and j - i <= best[1] - best[0]:
+                break
+            if words[j - 1][2] in _JOINING_WORDS:
+                continue
+            run = {k for _, _, k in words[i:j] if k}
+            if run and any(run <= name for name in names):
+                best = (i, j)
+                break
+    if best is None:
+        return None
+    start, end = words[best[0]][0], words[best[1] - 1][1]
+    return replace(
+        mention,
+        start=mention.start + start,
+        end=mention.start + end,
+        text=mention.text[start:end],
+    )
+
+
 class _People:
-    """The full (two or more word) person names of a document, indexed by name part."""
+    """The full (two or more word) person names of a document's body, indexed by name part.
+
+    Headline mentions are left out: "Ann Lee Wins" in a title must not become the fuller name
+    of every "Ann Lee" of the body.
+    """
 
     def __init__(self, mentions: Sequence[CleanMention], forms: list[str], keys: list[str]) -> None:
         self.parts: dict[str, frozenset[str]] = {}
-        self.starts: dict[str, list[int]] = defaultdict(list)
         self.by_part: dict[str, set[str]] = defaultdict(set)
+        self.shouted: set[str] = set()
+        """Names only ever written in capitals ("HALTS TRUMP"), often a heading's words run on."""
+        written: set[str] = set()
         for mention, form, key in zip(mentions, forms, keys):
-            if mention.label != "PERSON":
+            if mention.label != "PERSON" or mention.headline:
                 continue
             parts = _parts(form)
             if len(parts) < 2:
                 continue
-            self.starts[key].append(mention.start)
+            if not form.isupper():
+                written.add(key)
             if key not in self.parts:
                 self.parts[key] = frozenset(parts)
                 for part in parts:
                     self.by_part[part].add(key)
+        self.shouted = set(self.parts) - written
         self._resolved: dict[str, str] = {}
 
-    def fuller(self, parts: tuple[str, ...], position: int, own: str) -> str | None:
-        """The key of the fuller name containing ``parts`` nearest ``position``, resolved."""
+    def fuller(self, parts: tuple[str, ...], own: str) -> str | None:
+        """The key of the one person whose fuller name contains ``parts``, resolved; None when
+        there is no such name, or when several people have one ("Kim" of "Kim Jong-un" and
+        "Kim Hong-kyun"): then the form stays ambiguous, an entity of its own.
+
+        A form of two words or more without "Jr."/"Sr." never joins a name with one: "Ann Lee"
+        is not "Ann Lee Jr.". A lone word ("Lee") may: it names the son when he is the only Lee.
+        """
         if not parts or not self.parts:
             return None
-        candidates = set.intersection(*(self.by_part.get(p, set()) for p in parts))
-        candidates = {k for k in candidates if k != own and len(self.parts[k]) > len(set(parts))}
-        if not candidates:
+        wanted = set(parts)
+        candidates = set.intersection(*(self.by_part.get(p, set()) for p in wanted))
+        candidates = {k for k in candidates if k != own and len(self.parts[k]) > len(wanted)}
+        if len(wanted) > 1 and not wanted & GENERATIONS:
+            candidates = {k for k in candidates if not self.parts[k] & GENERATIONS}
+        if len(candidates) > 1 and candidates - self.shouted:
+            candidates -= self.shouted
+        people = {self.resolve(k) for k in candidates}
+        if len(people) != 1:
             return None
-        return self.resolve(self._nearest(candidates, position))
+        return people.pop()
 
     def resolve(self, key: str) -> str:
         """Follow a full name to a yet fuller one: "Lee Jae" -> "Lee Jae-myung"."""
@@ -128,25 +232,9 @@ class _People:
             return key
         if key not in self._resolved:
             self._resolved[key] = key  # guards against cycles while resolving
-            parts = tuple(self.parts[key])
-            fuller = self.fuller(parts, self.starts[key][0], key)
+            fuller = self.fuller(tuple(self.parts[key]), key)
             self._resolved[key] = fuller or key
         return self._resolved[key]
-
-    def _nearest(self, candidates: set[str], position: int) -> str:
-        """The candidate mentioned last before ``position``, else the first one after it."""
-        best_before: tuple[int, str] | None = None
-        best_after: tuple[int, str] | None = None
-        for key in candidates:
-            starts = self.starts[key]
-            index = bisect_right(starts, position)
-            if index and (best_before is None or starts[index - 1] > best_before[0]):
-                best_before = (starts[index - 1], key)
-            if index < len(starts) and (best_after is None or starts[index] < best_after[0]):
-                best_after = (starts[index], key)
-        chosen = best_before or best_after
-        assert chosen is not None
-        return chosen[1]
 
 
 def _may_be_person(mention: CleanMention) -> bool:
@@ -182,7 +270,9 @@ def _best_name(forms: list[str], fullest: bool) -> str:
     counts = Counter(forms)
     first = {form: -i for i, form in reversed(list(enumerate(forms)))}
     if fullest:
-        return max(counts, key=lambda f: (len(f.split()), len(f), counts[f], first[f]))
+        return max(
+        counts, key=lambda f: (len(f.split()), len(f), not f.isupper(), counts[f], first[f])
+    )
     return max(counts, key=lambda f: (counts[f], f[:1].islower(), first[f]))
 
 

@@ -196,3 +196,27 @@ def is_title_word(word: str) -> bool:
     if plain.startswith(("ex-", "vice-")):
         plain = plain.split("-", 1)[1]
     return plain in _TITLE_WORDS
+
+
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+"""Keys of the name parts that make a father and a son two people ("Jr.", "Sr.", "II")."""
+
+_INITIAL = re.compile(r"(?:[A-Z]\.?-?)+")
+"""A middle initial or initials: "J.", "J", "H.W.", "H. W."."""
+
+
+def loose_person_key(name: str) -> str:
+    """A person's key without titles and middle initials: "President Donald J. Trump" and
+    "Donald Trump" -> "donaldtrump", "James B. Comey" and "James Comey" -> "jamescomey".
+
+    For joining one person's spellings across documents (``entity_key`` keeps them apart, as
+    it must for names in general). "Jr."/"Sr." stay, so a son never meets his father; but two
+    people who differ only by a middle initial ("George H. W. Bush", "George W. Bush") meet
+    here, so a caller should join on this key only where the documents leave no doubt.
+    """
+    words = strip_title(name).split()
+    suffix = words[-1:] if len(words) > 2 and entity_key(words[-1]) in GENERATIONS else []
+    core = words[: len(words) - len(suffix)]
+    if len(core) > 2:
+        core = [core[0], *(w for w in core[1:-1] if not _INITIAL.fullmatch(w)), core[-1]]
+    return entity_key(" ".join(core + suffix))

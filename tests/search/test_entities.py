@@ -224,7 +224,7 @@ def test_a_later_full_name_is_joined_too(nlp: Language) -> None:
     assert [m.name for m in mentions] == ["Lee Jae-myung", "Lee Jae-myung"]
 
 
-def test_shared_surname_joins_the_nearest_full_name(nlp: Language) -> None:
+def test_shared_surname_stays_ambiguous(nlp: Language) -> None:
     text = (
         "Vice Foreign Minister Kim Hong-kyun met his counterpart Sun Weidong in Seoul. Kim "
         "Jong-un fired a missile the same day. Kim Hong-kyun said dialogue matters. Kim added "
@@ -232,8 +232,8 @@ def test_shared_surname_joins_the_nearest_full_name(nlp: Language) -> None:
     )
     mentions = [m for m in mentions_of(nlp, text) if m.label == "PERSON"]
     assert mentions[-1].text == "Kim"
-    assert mentions[-1].name == "Kim Hong-kyun"
-    assert "Sun Weidong" in {m.name for m in mentions}
+    assert mentions[-1].name == "Kim"  # two Kims in the text: neither gets the other's words
+    assert {"Kim Hong-kyun", "Kim Jong-un", "Sun Weidong"} <= {m.name for m in mentions}
 
 
 def _clean(
@@ -281,3 +281,74 @@ def test_one_label_per_name_in_a_document() -> None:
         [_clean(0, "Gyeongju", "GPE"), _clean(20, "Gyeongju", "GPE"), _clean(40, "Gyeongju", "ORG")]
     )
     assert {m.label for m in mentions} == {"GPE"}
+
+
+# --- one person, one entity; two people, two ----------------------------------------------------
+
+
+def test_junior_and_senior_never_join_each_other() -> None:
+    mentions = join_mentions(
+        [
+            _clean(0, "Robert Hale", "PERSON"),
+            _clean(30, "Robert Hale Jr.", "PERSON"),
+            _clean(60, "Hale Jr.", "PERSON"),
+            _clean(90, "Mr Hale", "PERSON", titled=True),
+            _clean(120, "Robert Hale", "PERSON"),
+        ]
+    )
+    names = [m.name for m in mentions]
+    assert names == ["Robert Hale", "Robert Hale Jr.", "Robert Hale Jr.", "Hale", "Robert Hale"]
+    assert len({m.key for m in mentions}) == 3  # father, son, and the ambiguous "Mr Hale"
+
+
+def test_a_lone_surname_joins_the_only_person_of_that_name_even_a_junior() -> None:
+    mentions = join_mentions([_clean(0, "Robert Hale Jr.", "PERSON"), _clean(30, "Hale", "PERSON")])
+    assert {m.name for m in mentions} == {"Robert Hale Jr."}
+
+
+def test_names_with_and_without_middle_initials_and_titles_join() -> None:
+    mentions = join_mentions(
+        [
+            _clean(0, "Maria T. Lopez", "PERSON"),
+            _clean(30, "Maria Lopez", "PERSON"),
+            _clean(60, "Senator Lopez", "PERSON"),
+            _clean(90, "Lopez", "PERSON"),
+        ]
+    )
+    assert {m.name for m in mentions} == {"Maria T. Lopez"}
+    assert {m.key for m in mentions} == {"mariatlopez"}
+
+
+def test_a_shared_surname_is_its_own_ambiguous_entity() -> None:
+    mentions = join_mentions(
+        [
+            _clean(0, "Ruth Okonjo", "PERSON"),
+            _clean(30, "David Okonjo", "PERSON"),
+            _clean(60, "Okonjo", "PERSON"),
+            _clean(90, "Ruth", "PERSON"),
+        ]
+    )
+    assert [m.name for m in mentions] == ["Ruth Okonjo", "David Okonjo", "Okonjo", "Ruth Okonjo"]
+
+
+def test_a_capitalised_heading_run_on_is_no_second_person() -> None:
+    """"BLOCKS HARPER" in a shouted heading does not make "Harper" ambiguous."""
+    mentions = join_mentions(
+        [
+            _clean(0, "Stephen Harper", "PERSON"),
+            _clean(40, "BLOCKS HARPER", "PERSON"),
+            _clean(80, "Harper", "ORG"),
+        ]
+    )
+    assert (mentions[2].name, mentions[2].label) == ("Stephen Harper", "PERSON")
+
+
+def test_possessives_articles_and_titles_end_to_end(nlp: Language) -> None:
+    text = (
+        "Ingrid Solberg's plan was backed by the Nordic Council. Prime Minister Solberg said "
+        "Ms Solberg's critics were wrong, and Solberg left for Oslo."
+    )
+    mentions = mentions_of(nlp, text)
+    assert_clean(text, mentions)
+    people = {m.name for m in mentions if m.label == "PERSON"}
+    assert people == {"Ingrid Solberg"}

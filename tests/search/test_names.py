@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.analysis.names import alias_label, display_name, entity_key, is_title_word, strip_title
+from search.analysis.names import (
+    alias_label,
+    display_name,
+    entity_key,
+    is_title_word,
+    loose_person_key,
+    strip_title,
+)
 
 SAME_ENTITY = [
     ["US", "U.S.", "USA", "U.S.A.", "United States", "United States of America", "America",
@@ -101,3 +108,22 @@ def test_title_words() -> None:
     assert is_title_word("Mr.")
     assert is_title_word("President")
     assert not is_title_word("Lee")
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (["Maria T. Lopez", "Maria Lopez", "Senator Maria Lopez", "Maria T Lopez"], "marialopez"),
+        (["Robert A. Hale Jr.", "Robert Hale Jr."], "roberthalejr"),
+        (["John H. W. Smith", "John Smith"], "johnsmith"),
+        (["Lee Jae-myung", "President Lee Jae-myung"], "leejaemyung"),
+    ],
+)
+def test_loose_person_key_drops_titles_and_middle_initials(names: list[str], key: str) -> None:
+    assert {loose_person_key(name) for name in names} == {key}
+
+
+def test_loose_person_key_keeps_father_and_son_apart() -> None:
+    assert loose_person_key("Robert Hale") != loose_person_key("Robert Hale Jr.")
+    assert loose_person_key("Robert Hale Sr.") != loose_person_key("Robert Hale Jr.")
+    assert loose_person_key("Henry Ford II") != loose_person_key("Henry Ford")
