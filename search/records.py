@@ -9,11 +9,14 @@ Character offsets always refer to the *cleaned* text of a document (``Document.t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 EMPTY_METADATA: Mapping[str, str] = MappingProxyType({})
 """A shared empty metadata mapping (read-only)."""
+LOW_CONFIDENCE = 0.5
+"""A quote whose confidence is below this is a guess (``Quote.guessed``)."""
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -73,6 +76,32 @@ class Skipped:
     def file(self) -> str:
         """The file's id form, whatever its name."""
         return self.rel or self.path
+
+
+class CurationAction(StrEnum):
+    """What a correction does."""
+
+    MERGE = "merge"
+    RENAME = "rename"
+    RELABEL = "relabel"
+    HIDE = "hide"
+    SPEAKER = "speaker"
+
+
+@dataclass(frozen=True)
+class Curation:
+    """One correction a user made; stored per corpus, replayed in order over the automatic analysis."""
+
+    action: CurationAction
+    target: str
+    """An entity's name (canonical or any alias) for merge/rename/relabel/hide; a quote id for speaker."""
+    value: str | None
+    """merge: the entity to merge into; rename: the new name; relabel: the label; speaker: the
+    name, or None to clear; hide: None."""
+    label: str | None = None
+    """The target entity's label, when its name has several."""
+    made: str = ""
+    """ISO 8601 UTC time it was made."""
 
 
 # --- search ----------------------------------------------------------------------------------
@@ -159,6 +188,14 @@ class Entity:
     aliases: tuple[str, ...]
     """Other surface forms joined to this entity ("President Lee", "Lee")."""
     mentions: tuple[Mention, ...]
+    key: str = ""
+    """Stable identity of the resolved entity (what curations and queries refer to)."""
+    disputed: bool = False
+    """Its mentions' label votes disagree (see ``votes``)."""
+    votes: tuple[tuple[str, int], ...] = ()
+    """(label, mentions), most first, when disputed."""
+    curated: bool = False
+    """A correction changed it (merge, rename, relabel)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +225,17 @@ class Quote:
     end: int
     """Offset just past the closing mark."""
     confidence: float
+    id: str = ""
+    """Stable while the document's quote text is unchanged."""
+    speaker_curated: bool = False
+    """A correction set or cleared the speaker."""
+    speaker_label: str | None = None
+    """"PERSON", "ORG", or "DOCUMENT" for a document as source (a declaration, a report)."""
+
+    @property
+    def guessed(self) -> bool:
+        """The speaker is a guess: confidence below ``LOW_CONFIDENCE``."""
+        return self.confidence < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True)
