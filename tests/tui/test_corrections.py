@@ -9,6 +9,7 @@ as the other tests expect it), and assert on the panes, the toasts and the engin
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -460,3 +461,16 @@ async def test_the_panes_say_how_far_analysis_got_and_stop_when_it_ends(
         await settle(pilot)
         assert "analys" not in str(header.render())
         assert "analys" not in str(quotes.query_one(".pane--header", Static).render())
+
+
+async def test_the_quote_cursor_stays_on_a_quote_whose_speaker_changed() -> None:
+    pane = QuotesPane()
+    async with PaneApp(pane).run_test(size=(50, 20)) as pilot:
+        pane.show_quotes(QUOTES)
+        pane.focus()
+        await pilot.press("j")
+        await pilot.pause()
+        corrected = replace(QUOTES[1], speaker="Quist Holdings", speaker_curated=True)
+        pane.show_quotes([QUOTES[0], corrected])
+        await pilot.pause()
+        assert pane.current == corrected

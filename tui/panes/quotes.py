@@ -41,6 +41,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _place(quote: Quote) -> tuple[str, int, int]:
+    """Where a quote is: what identifies it across reloads, whatever its speaker."""
+    return (quote.document, quote.start, quote.end)
+
+
 def quote_matches(quote: Quote, needle: str) -> bool:
     """Whether the filter ``needle`` (case-insensitive substring) is in the speaker or the words."""
     needle = needle.strip().casefold()
@@ -183,21 +188,30 @@ class QuotesPane(AnalysisPane):
         self._analysing = analysing
         self._loaded = True
         if self.is_mounted:
-            self._refresh_view()
+            self._refresh_view(reloaded=True)
 
     # --- view --------------------------------------------------------------------------------
 
-    def _refresh_view(self) -> None:
+    def _refresh_view(self, *, reloaded: bool = False) -> None:
+        """Show the quotes that pass the filter, the cursor on the quote it was on (found by
+        its place: a corrected speaker makes it another record). When that quote has gone
+        from a reload, the cursor stays on its row rather than jump to the top."""
         options = self.query_one(OptionList)
         previous = options.highlighted
         kept = None
         if previous is not None and previous < len(self._shown):
-            kept = self._shown[previous]
+            kept = _place(self._shown[previous])
         needle = self.query_one(Input).value
         self._shown = [quote for quote in self._quotes if quote_matches(quote, needle)]
         options.set_options(Option(self._row(quote)) for quote in self._shown)
         if self._shown:
-            options.highlighted = self._shown.index(kept) if kept in self._shown else 0
+            places = [_place(quote) for quote in self._shown]
+            if kept in places:
+                options.highlighted = places.index(kept)
+            elif reloaded and previous is not None:
+                options.highlighted = min(previous, len(self._shown) - 1)
+            else:
+                options.highlighted = 0
         empty = self.query_one(".pane--empty", Static)
         self.query_one(".pane--detail").display = bool(self._shown)
         empty.display = not self._shown
