@@ -54,6 +54,15 @@ CREATE INDEX IF NOT EXISTS quotes_document ON quotes (document);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker_key);
 """
 _QUOTE_ID_INDEX = "CREATE INDEX IF NOT EXISTS quotes_id ON quotes (id)"
+_GROUPS = """
+CREATE TABLE IF NOT EXISTS mention_groups (
+    key TEXT NOT NULL, label TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (key, label, name)
+) WITHOUT ROWID
+"""
+"""Mentions counted by (key, label, name), kept as mentions come and go: what resolution reads.
+Grouping news40k's 840,000 mentions took 3.9 s on every read; this table has 190,000 rows."""
+_GROUPS_BUILT = "mention_groups_built"
 _GENERATION = "analysis_generation"
 """The meta key counting the changes to stored analysis: what cached resolutions compare."""
 
@@ -97,6 +106,14 @@ class Catalog:
             db.executescript(_SCHEMA)
             _add_quote_columns(db)
             db.execute(_QUOTE_ID_INDEX)
+            db.execute(_GROUPS)
+            if db.execute("SELECT 1 FROM meta WHERE key = ?", (_GROUPS_BUILT,)).fetchone() is None:
+                db.execute("DELETE FROM mention_groups")
+                db.execute(
+                    """INSERT INTO mention_groups SELECT key, label, name, COUNT(*) FROM mentions
+                       GROUP BY key, label, name"""
+                )
+                db.execute("INSERT INTO meta VALUES (?, '1')", (_GROUPS_BUILT,))
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -158,6 +175,7 @@ class Catalog:
         with self.connect() as db:
             db.executemany("DELETE FROM documents WHERE id = ?", pairs)
             db.executemany("DELETE FROM analysis WHERE document = ?", pairs)
+            _uncount_mentions(db, [doc_id for (doc_id,) in pairs])
             db.executemany("DELETE FROM mentions WHERE document = ?", pairs)
             db.executemany("DELETE FROM quotes WHERE document = ?", pairs)
             _bump_generation(db)
@@ -225,6 +243,7 @@ class Catalog:
         """Replace whatever was stored for these documents by their new analysis."""
         ids = [(r.document,) for r in results]
         with self.connect() as db:
+            _uncount_mentions(db, [r.document for r in results])
             db.executemany("DELETE FROM mentions WHERE document = ?", ids)
             db.executemany("DELETE FROM quotes WHERE document = ?", ids)
             db.executemany(
@@ -252,6 +271,8 @@ class Catalog:
                     for m in r.mentions
                 ],
             )
+            added = Counter((m.key, m.label, m.name) for r in results for m in r.mentions)
+            _count_groups(db, [(*group, n) for group, n in added.items()])
             db.executemany(
                 """INSERT INTO quotes (document, start, end, text, speaker, speaker_key, cue,
                    confidence, speaker_label, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -283,9 +304,7 @@ class Catalog:
             kept = self._resolved
             if kept is not None and kept[0] == generation:
                 return kept[1]
-            groups = self.query(
-                "SELECT key, label, name, COUNT(*) FROM mentions GROUP BY key, label, name"
-            )
+            groups = self.query("SELECT key, label, name, n FROM mention_groups WHERE n > 0")
             resolved = resolve(groups)
             self._resolved = (generation, resolved)
             return resolved
@@ -309,6 +328,31 @@ def _quote_rows(document: str, quotes: Sequence[QuoteFound]) -> list[tuple[objec
          q.speaker_label, quote_id)
         for q, quote_id in zip(ordered, ids)
     ]
+
+
+def _uncount_mentions(db: sqlite3.Connection, documents: Sequence[str]) -> None:
+    """Take the stored mentions of ``documents`` out of ``mention_groups`` (before they go)."""
+    removed: Counter[tuple[str, str, str]] = Counter()
+    for start in range(0, len(documents), 500):
+        chunk = documents[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, label, name, n in db.execute(
+            f"""SELECT key, label, name, COUNT(*) FROM mentions WHERE document IN ({marks})
+                GROUP BY key, label, name""",
+            chunk,
+        ):
+            removed[(key, label, name)] += n
+    if removed:
+        _count_groups(db, [(*group, -n) for group, n in removed.items()])
+        db.execute("DELETE FROM mention_groups WHERE n <= 0")
+
+
+def _count_groups(db: sqlite3.Connection, changes: Sequence[tuple[str, str, str, int]]) -> None:
+    db.executemany(
+        """INSERT INTO mention_groups VALUES (?, ?, ?, ?) ON CONFLICT (key, label, name)
+           DO UPDATE SET n = n + excluded.n""",
+        changes,
+    )
 
 
 def _bump_generation(db: sqlite3.Connection) -> None:
