@@ -279,13 +279,17 @@ def _join_surnames(
     """Join a bare surname (a one-word person key, titles aside) to the one full name that
     clearly dominates that surname in the corpus; leave it alone when several people share it."""
     holders: dict[str, Counter[str]] = defaultdict(Counter)
+    first_names: Counter[str] = Counter()
     for key, person in people.items():
         if person.words >= 2:
             # Whole people: a person's variants were joined above.
             holders[person.last][root.get(key, key)] += facts[key].total
+            first_names[person.first] += facts[key].total
     for key, person in people.items():
         if person.words != 1 or person.suffix:
             continue
+        if first_names[person.last] > SURNAME_FEW:
+            continue  # "Bill" alone is not "Kill Bill": a first name of others is no surname
         totals = holders.get(person.last)
         if not totals:
             continue
@@ -311,7 +315,7 @@ def _single(key: str, fact: _KeyFacts) -> ResolvedEntity:
 
 def _entity(members: set[str], facts: dict[str, _KeyFacts]) -> ResolvedEntity:
     """One resolved entity from its keys: label voted by every mention, fullest common name;
-    its identity is its most mentioned key."""
+    its identity is its name's key, or its most mentioned key when the name's is not stored."""
     votes: Counter[str] = Counter()
     names: Counter[str] = Counter()
     for key in members:
@@ -325,8 +329,9 @@ def _entity(members: set[str], facts: dict[str, _KeyFacts]) -> ResolvedEntity:
     minority = total - votes.get(label, 0)
     disputed = fixed is None and minority >= DISPUTE_MENTIONS and minority >= DISPUTE_SHARE * total
     name = display_name(main) or _best_name(names, label)
+    named = entity_key(name)
     return ResolvedEntity(
-        key=main,
+        key=named if named in members else main,
         name=name,
         label=label,
         keys=frozenset(members),
