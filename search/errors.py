@@ -23,8 +23,3 @@ class ModelNotFound(Exception):
 
 class SearchCancelled(Exception):
     """A search stopped early because its caller no longer wants it (a newer query)."""
-
-
-class CurationError(CorpusError):
-    """A correction that cannot apply (no such entity or quote, not a label, a bad file);
-    ``str(error)`` is one line fit to show a user."""
