@@ -35,6 +35,9 @@ __all__ = [
 
 SUGGESTIONS_SHOWN = 8
 """How many names the prompt lists under its input: enough to pick from, few enough to read."""
+SPEAKER = "speaker"
+"""The label of a suggestion taken from the quotes' speakers (an entity of that name, offered
+later, is the same name and not offered twice)."""
 QUOTED_CHARS = 60
 """The most of a name a confirmation quotes: a toast is one glance."""
 
@@ -191,7 +194,10 @@ class NamePrompt(ModalScreen[str | None]):
     def offer(self, suggestions: Sequence[Suggestion]) -> None:
         """More names to offer (the corpus', once a worker has read them)."""
         known = {(s.name, s.label) for s in self.suggestions}
-        extra = [s for s in suggestions if (s.name, s.label) not in known]
+        speakers = {s.name for s in self.suggestions if s.label == SPEAKER}
+        extra = [
+            s for s in suggestions if (s.name, s.label) not in known and s.name not in speakers
+        ]
         self.suggestions = (*self.suggestions, *extra)
         if self.is_mounted:
             self._show_matches()

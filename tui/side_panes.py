@@ -15,7 +15,7 @@ explorer, which reloads everything that shows the analysis.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 from textual import on
@@ -28,7 +28,7 @@ from search import Library
 from search.records import Curation, CurationAction, Entity
 from tui import messages as msg
 from tui import workers as jobs
-from tui.corrections import ChoicePrompt, NamePrompt, Suggestion, describe
+from tui.corrections import SPEAKER, ChoicePrompt, NamePrompt, Suggestion, describe
 from tui.panes.base import AnalysisPane
 from tui.panes.charts import label_style
 from tui.panes.entities import LABEL_MEANINGS, LABEL_ORDER, EntitiesPane
@@ -231,10 +231,13 @@ class SidePanes(TabbedContent):
             )
 
         words = " ".join(quote.text.split())
+        # The speakers of the quotes listed first: a rare name may be no corpus' top name.
+        speakers = Counter(q.speaker for q in event.pane.quotes if q.speaker is not None)
         prompt = NamePrompt(
             f"Who said “{words[:QUOTE_CHARS]}{'…' * (len(words) > QUOTE_CHARS)}”",
             value=quote.speaker or "", placeholder="A person or an organisation",
             hint="Left empty: the text does not say who said it.",
+            suggestions=[Suggestion(name, SPEAKER, n) for name, n in speakers.items()],
         )  # fmt: skip
         self._ask(prompt, made, lambda entity: entity.label in SPEAKER_LABELS)
 

@@ -474,3 +474,17 @@ async def test_the_quote_cursor_stays_on_a_quote_whose_speaker_changed() -> None
         pane.show_quotes([QUOTES[0], corrected])
         await pilot.pause()
         assert pane.current == corrected
+
+
+async def test_the_speaker_prompt_offers_the_speakers_of_the_quotes_listed(
+    correcting: CorrectingApp,
+) -> None:
+    async with correcting.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "u")
+        await settle(pilot)
+        await pilot.press("c", "ctrl+u", *"lop")
+        await settle(pilot)
+        prompt = correcting.screen
+        assert isinstance(prompt, NamePrompt)
+        assert [s.name for s in prompt.shown] == ["Maria Lopez"], "offered once, not twice"
