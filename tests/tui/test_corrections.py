@@ -9,22 +9,20 @@ as the other tests expect it), and assert on the panes, the toasts and the engin
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import on
-from textual.app import App, ComposeResult
-from textual.message import Message
+from textual.app import App
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, Tree
 
 from search import Library
 from search.records import Curation, CurationAction, Entity, Quote
 from tests.tui.conftest import RecordingApp
+from tests.tui.test_panes import PaneApp
 from tui import messages as msg
 from tui.config import Config
 from tui.corrections import ChoicePrompt, NamePrompt, Suggestion, describe, matching
@@ -131,29 +129,6 @@ QUOTES = [
     Quote("a.txt", "The dam is safe.", "Mara Quist", "said", 0, 18, 0.9, id="q-1"),
     Quote("a.txt", "We sell.", None, None, 30, 40, 0.0, id="q-2"),
 ]
-
-
-class PaneApp(App[None]):
-    """Mounts one pane and records the correction messages it posts, and the toasts."""
-
-    def __init__(self, pane: Widget) -> None:
-        super().__init__()
-        self.pane = pane
-        self.posted: list[Message] = []
-        self.toasts: list[str] = []
-
-    def notify(self, message: str, **options: Any) -> None:
-        self.toasts.append(message)
-        super().notify(message, **options)
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
-
-    @on(EntitiesPane.CorrectionRequested)
-    @on(QuotesPane.SpeakerCorrection)
-    @on(AnalysisPane.UndoRequested)
-    def record(self, message: Message) -> None:
-        self.posted.append(message)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ tells the app, as well as on what it shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from textual import on
@@ -18,6 +19,7 @@ from textual.widgets import Input, OptionList, Static, TabbedContent, TabPane, T
 
 from search.records import CorpusStats, DocumentStats, Entity, Quote, SpeakerCount, TermCount
 from tui.panes import LABEL_STYLES, EntitiesPane, QuotesPane, StatsPane
+from tui.panes.base import AnalysisPane
 from tui.panes.charts import BarChart, FigureGrid, bar_text, dispersion_counts, dispersion_strip
 from tui.panes.statistics import reading_ease_words, reading_time
 
@@ -110,14 +112,22 @@ class PaneApp(App[None]):
         super().__init__()
         self.pane = pane
         self.posted: list[Message] = []
+        self.toasts: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield self.pane
 
+    def notify(self, message: str, **options: Any) -> None:
+        self.toasts.append(message)
+        super().notify(message, **options)
+
     @on(EntitiesPane.Selected)
     @on(EntitiesPane.MentionsRequested)
     @on(EntitiesPane.ScopeChanged)
+    @on(EntitiesPane.CorrectionRequested)
     @on(QuotesPane.Selected)
+    @on(QuotesPane.SpeakerCorrection)
+    @on(AnalysisPane.UndoRequested)
     @on(StatsPane.TermSelected)
     def record(self, message: Message) -> None:
         self.posted.append(message)
