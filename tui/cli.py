@@ -100,21 +100,17 @@ def _curate_parser(commands: argparse._SubParsersAction) -> None:
         _common(parser)
         return parser
 
-    merge = action("merge", "make NAME part of INTO (one entity, INTO's name)")
-    merge.add_argument("name", metavar="NAME")
-    merge.add_argument("into", metavar="INTO")
-    merge.add_argument("--label", metavar="L", help="NAME's label, when the name has several")
-    rename = action("rename", "give an entity another name")
-    rename.add_argument("name", metavar="NAME")
-    rename.add_argument("new", metavar="NEW")
-    rename.add_argument("--label", metavar="L", help="NAME's label, when the name has several")
-    relabel = action("relabel", "give an entity another label (PERSON, ORG, GPE, ...)")
-    relabel.add_argument("name", metavar="NAME")
-    relabel.add_argument("new_label", metavar="LABEL")
-    relabel.add_argument("--label", metavar="L", help="NAME's current label, when it has several")
-    hide = action("hide", "hide an entity as junk: gone from every list, count and query")
-    hide.add_argument("name", metavar="NAME")
-    hide.add_argument("--label", metavar="L", help="NAME's label, when the name has several")
+    for name, value, help_text in (
+        ("merge", "into", "make NAME part of INTO (one entity, INTO's name)"),
+        ("rename", "new", "give an entity another name"),
+        ("relabel", "new_label", "give an entity another label (PERSON, ORG, GPE, ...)"),
+        ("hide", None, "hide an entity as junk: gone from every list, count and query"),
+    ):
+        parser = action(name, help_text)
+        parser.add_argument("name", metavar="NAME")
+        if value:
+            parser.add_argument(value, metavar="LABEL" if value == "new_label" else value.upper())
+        parser.add_argument("--label", metavar="L", help="NAME's label, when the name has several")
     speaker = action("speaker", "set (or with --none clear) the speaker of a quote, by its id")
     speaker.add_argument("quote_id", metavar="QUOTE_ID", help="the quote's id (docscope quotes --json)")
     speaker.add_argument("speaker", metavar="NAME", nargs="?")

@@ -124,3 +124,66 @@ def test_the_fullest_common_form_names_a_person() -> None:
     assert osei is entity(resolved, "Kofi Osei")
     assert osei.name == "Kofi Osei"
     assert osei.key == "kofiosei"
+
+
+# --- through the catalog: what a speaker filter and a list read ---------------------------------
+
+
+def stored(tmp_path, documents):
+    """A catalog holding invented documents: {id: ([(text, label, name)], [(quote, speaker)])}."""
+    from pathlib import Path
+
+    from search.analysis.results import DocumentAnalysis, EntityMention, QuoteFound, TextFigures
+    from search.catalog import Catalog
+
+    catalog = Catalog(Path(tmp_path) / "catalog.sqlite3")
+    results = []
+    for doc_id, (mentions, quotes) in documents.items():
+        results.append(
+            DocumentAnalysis(
+                doc_id,
+                "digest",
+                tuple(
+                    EntityMention(i * 10, i * 10 + len(text), text, label, entity_key(name), name)
+                    for i, (text, label, name) in enumerate(mentions)
+                ),
+                tuple(
+                    QuoteFound(1000 + i * 50, 1040 + i * 50, text, speaker, entity_key(speaker), "said", 0.9, "PERSON")
+                    for i, (text, speaker) in enumerate(quotes)
+                ),
+                TextFigures(100, 5, 2, 60, 60.0, 8.0),
+            )
+        )
+    catalog.record_analysis(results, "test")
+    return catalog
+
+
+def test_a_speaker_filter_means_the_person_not_his_namesake(tmp_path) -> None:
+    from search import aggregates
+    from search.curation import apply
+
+    catalog = stored(
+        tmp_path,
+        {
+            "a": ([("Otto Brenner", "PERSON", "Otto Brenner")] * 5, [("We will win.", "Otto Brenner")]),
+            "b": (
+                [("Otto Brenner Jr.", "PERSON", "Otto Brenner Jr."), ("Otto Brenner", "PERSON", "Otto Brenner Jr.")],
+                [("My father is wrong.", "Otto Brenner Jr.")],
+            ),
+        },
+    )
+    curated = apply(catalog.resolution(), [])
+    father = aggregates.quotes(catalog, curated, "Otto Brenner", aliases=catalog.alias_owners)
+    assert [q.text for q in father] == ["We will win."]
+    son = aggregates.entities(catalog, curated, "PERSON")
+    junior = next(e for e in son if e.name == "Otto Brenner Jr.")
+    assert "Otto Brenner" not in junior.aliases
+
+
+def test_resolution_is_cached_until_analysis_changes(tmp_path) -> None:
+    catalog = stored(tmp_path, {"a": ([("Vera Holm", "PERSON", "Vera Holm")], [])})
+    first = catalog.resolution()
+    assert catalog.resolution() is first
+    catalog.forget_documents(["a"])
+    assert catalog.resolution() is not first
+    assert catalog.resolution().entities == {}
