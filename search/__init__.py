@@ -4,7 +4,7 @@ The public API is the ``Library`` service object and the records it returns. Thi
 never imports ``textual`` or ``rich``: it serves the explorer and the command line alike.
 """
 
-from search.errors import CorpusError, ModelNotFound, QueryError, SearchCancelled
+from search.errors import CorpusError, CurationError, ModelNotFound, QueryError, SearchCancelled
 from search.library import Library
 
-__all__ = ["CorpusError", "Library", "ModelNotFound", "QueryError", "SearchCancelled"]
+__all__ = ["CorpusError", "CurationError", "Library", "ModelNotFound", "QueryError", "SearchCancelled"]

@@ -1,7 +1,8 @@
 """Entities, quotes and statistics read back from the catalog and the index.
 
-Analysis stores mentions per document; this module joins them across documents (equal entity
-key and label are one entity), picks canonical names, and computes the corpus figures.
+Analysis stores mentions per document; ``search.resolution`` decides which stored keys are one
+entity across the corpus and ``search.curation`` applies the user's corrections; this module
+reads entities and quotes through both, and computes the corpus figures.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search import vocabulary
-from search.analysis.names import display_name, entity_key, strip_title
+from search.analysis.names import entity_key, strip_title
 from search.catalog import Catalog, CatalogDocument
+from search.curation import AliasLookup, Curated, find
 from search.records import DocumentStats, Entity, EntityOverview, Mention, Quote, TermCount
+from search.resolution import Resolution, ResolvedEntity
 from search.stopwords import stop_words
 
 READING_WORDS_PER_MINUTE = 238
@@ -31,151 +34,171 @@ def _in_clause(column: str, values: Collection[str]) -> tuple[str, list[str]]:
     return f"{column} IN ({','.join('?' * len(values))})", list(values)
 
 
-def canonical_names(catalog: Catalog, keys: Collection[str]) -> dict[str, str]:
-    """The corpus-wide canonical name of each entity key: the fullest common form.
+def _chunks(values: Collection[str], size: int = 500) -> Iterator[list[str]]:
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
-    The alias table's display form wins ("United States"); otherwise the name used most
-    often, and among equally common ones the one with most words, then the longest.
-    """
-    if not keys:
-        return {}
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        clause, params = _in_clause("key", key_list[start : start + 500])
-        for key, name, count in catalog.query(
-            f"SELECT key, name, COUNT(*) FROM mentions WHERE {clause} GROUP BY key, name", params
-        ):
-            forms[key][name] += count
-    chosen: dict[str, str] = {}
-    for key in keys:
-        display = display_name(key)
-        if display:
-            chosen[key] = display
-        elif forms.get(key):
-            chosen[key] = max(
-                forms[key].items(), key=lambda item: (item[1], len(item[0].split()), len(item[0]))
-            )[0]
-    return chosen
+
+def entity_counts(
+    catalog: Catalog, curated: Curated, documents: Collection[str] | None
+) -> Counter[str]:
+    """Mentions of each visible resolved entity (by entity key), in all documents or some."""
+    if documents is None:
+        key_counts: dict[str, int] = curated.resolution.key_counts
+    else:
+        key_counts = Counter()
+        for chunk in _chunks(documents, 20000):
+            clause, values = _in_clause("document", chunk)
+            for key, count in catalog.query(
+                f"SELECT key, COUNT(*) FROM mentions WHERE {clause} GROUP BY key", values
+            ):
+                key_counts[key] += count
+    counts: Counter[str] = Counter()
+    for key, count in key_counts.items():
+        entity = curated.visible(key)
+        if entity is not None:
+            counts[entity.key] += count
+    return counts
+
+
+def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def entities(
     catalog: Catalog,
+    curated: Curated,
     label: str | None = None,
     documents: Collection[str] | None = None,
     limit: int | None = None,
 ) -> list[Entity]:
-    """Entities most mentioned first; equal key and label across documents are one entity."""
-    where, params = _entity_conditions(label, documents)
-    if where is None:
+    """Resolved entities, most mentioned first; a label filter is on the entity's decided
+    label (one label everywhere), not on each mention's."""
+    if documents is not None and not documents:
         return []
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
-    top = catalog.query(
-        f"""SELECT key, label, COUNT(*) AS n FROM mentions {condition}
-            GROUP BY key, label ORDER BY n DESC, key {'LIMIT ?' if limit else ''}""",
-        [*params, limit] if limit else params,
-    )
-    return _entities_from(catalog, top, where, params)
+    known = curated.resolution.entities
+    wanted = label.upper() if label else None
+    top = [
+        (key, count)
+        for key, count in _ranked(entity_counts(catalog, curated, documents))
+        if wanted is None or known[key].label == wanted
+    ]
+    return _entities_from(catalog, curated, top[:limit] if limit else top, documents)
 
 
 def entity_overview(
-    catalog: Catalog, documents: Collection[str] | None, per_label: int
+    catalog: Catalog, curated: Curated, documents: Collection[str] | None, per_label: int
 ) -> EntityOverview:
     """The ``per_label`` most mentioned entities of each label, and how many each label has."""
-    where, params = _entity_conditions(None, documents)
-    if where is None:
+    if documents is not None and not documents:
         return EntityOverview((), {})
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
-    ranked = catalog.query(
-        f"""SELECT key, label, n, total FROM (
-                SELECT key, label, COUNT(*) AS n,
-                    ROW_NUMBER() OVER (PARTITION BY label ORDER BY COUNT(*) DESC, key) AS rank,
-                    COUNT(*) OVER (PARTITION BY label) AS total
-                FROM mentions {condition} GROUP BY key, label)
-            WHERE rank <= ? ORDER BY n DESC, key""",
-        [*params, per_label],
-    )
-    totals = {lab: total for _key, lab, _n, total in ranked}
-    top = [(key, lab, n) for key, lab, n, _total in ranked]
-    return EntityOverview(tuple(_entities_from(catalog, top, where, params)), totals)
-
-
-def _entity_conditions(
-    label: str | None, documents: Collection[str] | None
-) -> tuple[list[str] | None, list[object]]:
-    """SQL conditions on mentions for one label and some documents (None: no documents)."""
-    where: list[str] = []
-    params: list[object] = []
-    if label:
-        where.append("label = ?")
-        params.append(label.upper())
-    if documents is not None:
-        if not documents:
-            return None, []
-        clause, values = _in_clause("document", documents)
-        where.append(clause)
-        params.extend(values)
-    return where, params
+    known = curated.resolution.entities
+    totals: Counter[str] = Counter()
+    top: list[tuple[str, int]] = []
+    for key, count in _ranked(entity_counts(catalog, curated, documents)):
+        label = known[key].label
+        totals[label] += 1
+        if totals[label] <= per_label:
+            top.append((key, count))
+    return EntityOverview(tuple(_entities_from(catalog, curated, top, documents)), dict(totals))
 
 
 def _entities_from(
     catalog: Catalog,
-    top: Sequence[tuple[str, str, int]],
-    where: list[str],
-    params: list[object],
+    curated: Curated,
+    top: Sequence[tuple[str, int]],
+    documents: Collection[str] | None,
 ) -> list[Entity]:
-    """The entities of ``top`` (key, label, count), with their mentions under ``where``."""
+    """The records of ``top`` (entity key, mentions), with their mentions in ``documents``."""
     if not top:
         return []
-    wanted = {(key, lab) for key, lab, _n in top}
-    keys = {key for key, _lab in wanted}
-    mentions: dict[tuple[str, str], list[tuple[str, int, int, str, str]]] = defaultdict(list)
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        clause, values = _in_clause("key", key_list[start : start + 500])
-        for doc, begin, end, text, lab, key, name in catalog.query(
-            f"""SELECT document, start, end, text, label, key, name FROM mentions
-                WHERE {clause} {('AND ' + ' AND '.join(where)) if where else ''}
-                ORDER BY document, start""",
+    resolution = curated.resolution
+    chosen = [resolution.entities[key] for key, _count in top]
+    keys = {key for entity in chosen for key in entity.keys}
+    rows: dict[str, list[tuple[str, int, int, str, str]]] = defaultdict(list)
+    document_filter = ""
+    params: list[object] = []
+    if documents is not None:
+        clause, values = _in_clause("document", documents)
+        document_filter, params = f"AND {clause}", list(values)
+    for chunk in _chunks(keys):
+        clause, values = _in_clause("key", chunk)
+        for doc, begin, end, text, key, name in catalog.query(
+            f"""SELECT document, start, end, text, key, name FROM mentions
+                WHERE {clause} {document_filter} ORDER BY document, start""",
             [*values, *params],
         ):
-            if (key, lab) in wanted:
-                mentions[(key, lab)].append((doc, begin, end, text, name))
-    names = canonical_names(catalog, keys)
+            owner = resolution.owner.get(key)
+            if owner is not None:
+                rows[owner].append((doc, begin, end, text, name))
     found: list[Entity] = []
-    for key, lab, count in top:
-        rows = mentions[(key, lab)]
-        canonical = names.get(key) or rows[0][4]
-        aliases = sorted({form for row in rows for form in (row[3], row[4])} - {canonical})
+    for entity, (_key, count) in zip(chosen, top):
+        mentions = sorted(rows[entity.key])
         found.append(
             Entity(
-                name=canonical,
-                label=lab,
+                name=entity.name,
+                label=entity.label,
                 count=count,
-                documents=tuple(dict.fromkeys(row[0] for row in rows)),
-                aliases=tuple(aliases),
-                mentions=tuple(Mention(row[0], row[1], row[2], row[3]) for row in rows),
+                documents=tuple(dict.fromkeys(row[0] for row in mentions)),
+                aliases=_aliases(resolution, entity, mentions),
+                mentions=tuple(Mention(row[0], row[1], row[2], row[3]) for row in mentions),
+                key=entity.key,
+                disputed=entity.disputed,
+                votes=entity.votes,
+                curated=entity.curated,
             )
         )
     return found
 
 
-def speaker_keys(catalog: Catalog, speaker: str) -> set[str]:
-    """Entity keys a speaker filter stands for: the name's own key and every entity it is an
-    alias of ("President Lee" -> the key of "Lee Jae-myung")."""
-    wanted = entity_key(strip_title(speaker))
-    return {wanted, *catalog.keys_named(wanted)}
+def _aliases(
+    resolution: Resolution, entity: ResolvedEntity, mentions: Sequence[tuple[str, int, int, str, str]]
+) -> tuple[str, ...]:
+    """The other names the entity goes by, never the name of another entity of the corpus:
+    "Ann Lee" is not an alias of "Ann Lee Jr.", nor a shared bare "Lee" of either."""
+    forms = {form for row in mentions for form in (row[3], row[4])} | set(entity.extra_aliases)
+    forms.discard(entity.name)
+    kept = []
+    for form in forms:
+        owner = resolution.owner.get(entity_key(form))
+        if owner is None or owner == entity.key or form in entity.extra_aliases:
+            kept.append(form)
+    return tuple(sorted(kept))
+
+
+def speaker_targets(
+    curated: Curated, speaker: str, aliases: AliasLookup | None
+) -> tuple[set[str], set[str]]:
+    """(entity keys, stored speaker keys) a speaker filter stands for: the entity the name
+    names (not the entities it is an alias of, when it names one itself: "Ann Lee" is not
+    "Ann Lee Jr."), and the name's own key for a speaker no entity holds."""
+    found = find(curated.resolution, speaker, None, aliases)
+    stored = {key for entity in found for key in entity.keys}
+    stored.add(entity_key(strip_title(speaker)))
+    return {entity.key for entity in found}, stored
 
 
 def quotes(
-    catalog: Catalog, speaker: str | None = None, documents: Collection[str] | None = None
+    catalog: Catalog,
+    curated: Curated,
+    speaker: str | None = None,
+    documents: Collection[str] | None = None,
+    aliases: AliasLookup | None = None,
 ) -> list[Quote]:
-    """Quotes in document order, speakers given their corpus-wide canonical names."""
+    """Quotes in document order, speakers as the resolved (and corrected) entities."""
     where: list[str] = []
     params: list[object] = []
+    targets: set[str] = set()
+    stored: set[str] = set()
     if speaker:
-        keys = speaker_keys(catalog, speaker)
-        clause, values = _in_clause("speaker_key", keys)
+        targets, stored = speaker_targets(curated, speaker, aliases)
+        clause, values = _in_clause("speaker_key", stored)
+        overridden = list(curated.speakers)
+        if overridden:
+            ids, id_values = _in_clause("id", overridden)
+            clause = f"({clause} OR {ids})"
+            values = [*values, *id_values]
         where.append(clause)
         params.extend(values)
     if documents is not None:
@@ -186,23 +209,82 @@ def quotes(
         params.extend(values)
     condition = f"WHERE {' AND '.join(where)}" if where else ""
     rows = catalog.query(
-        f"""SELECT document, start, end, text, speaker, speaker_key, cue, confidence
+        f"""SELECT document, start, end, text, speaker, speaker_key, cue, confidence,
+                   speaker_label, id
             FROM quotes {condition} ORDER BY document, start""",
         params,
     )
-    names = canonical_names(catalog, {row[5] for row in rows if row[5]})
-    return [
-        Quote(
-            document=doc,
-            text=text,
-            speaker=(names.get(key) or name) if name else None,
-            cue=cue,
-            start=start,
-            end=end,
-            confidence=round(float(confidence), 3),
+    found: list[Quote] = []
+    for doc, start, end, text, name, key, cue, confidence, label, quote_id in rows:
+        curated_speaker = quote_id in curated.speakers
+        if curated_speaker:
+            name = curated.speakers[quote_id]
+            entities_named = find(curated.resolution, name, None, aliases) if name else []
+            entity = entities_named[0] if len(entities_named) == 1 else None
+            key = entity_key(strip_title(name)) if name else None
+            label = None
+        else:
+            entity = curated.visible(key)
+            if entity is None and curated.resolution.entity_of(key) is not None:
+                name = key = label = None  # the user hid the speaker as junk
+        if speaker and not (
+            (entity is not None and entity.key in targets)
+            or (entity is None and key is not None and key in stored)
+        ):
+            continue
+        if entity is not None:
+            name = entity.name
+            label = entity.label if entity.label in ("PERSON", "ORG") else label
+        found.append(
+            Quote(
+                document=doc,
+                text=text,
+                speaker=name if name else None,
+                cue=cue,
+                start=start,
+                end=end,
+                confidence=round(float(confidence), 3),
+                id=quote_id or "",
+                speaker_curated=curated_speaker,
+                speaker_label=label if name else None,
+            )
         )
-        for doc, start, end, text, name, key, cue, confidence in rows
-    ]
+    return found
+
+
+def top_speakers(catalog: Catalog, curated: Curated, number: int) -> list[tuple[str, int]]:
+    """The most quoted speakers (resolved and corrected names) and their quotes."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for key, name, count in catalog.query(
+        """SELECT speaker_key, MIN(speaker), COUNT(*) FROM quotes
+           WHERE speaker_key IS NOT NULL GROUP BY speaker_key"""
+    ):
+        _count_speaker(curated, counts, names, key, name, count)
+    if curated.speakers:
+        for chunk in _chunks(curated.speakers):
+            clause, values = _in_clause("id", chunk)
+            for quote_id, key, name in catalog.query(
+                f"SELECT id, speaker_key, speaker FROM quotes WHERE {clause}", values
+            ):
+                if key is not None:
+                    _count_speaker(curated, counts, names, key, name, -1)
+                given = curated.speakers[quote_id]
+                if given:
+                    _count_speaker(curated, counts, names, entity_key(strip_title(given)), given, 1)
+    ranked = [(names[key], n) for key, n in _ranked(counts) if n > 0]
+    return ranked[:number]
+
+
+def _count_speaker(
+    curated: Curated, counts: Counter[str], names: dict[str, str], key: str, name: str, count: int
+) -> None:
+    entity = curated.visible(key)
+    if entity is None and curated.resolution.entity_of(key) is not None:
+        return  # hidden
+    identity = entity.key if entity else f"\0{key}"
+    counts[identity] += count
+    names[identity] = entity.name if entity else name
 
 
 @dataclass(frozen=True)

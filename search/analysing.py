@@ -20,6 +20,17 @@ from search.analysis.results import DocumentAnalysis, PieceAnalysed
 from search.catalog import Catalog
 from search.records import AnalysisReport, Progress
 
+RULES_VERSION = "14"
+"""The version of docscope's own analysis rules (entity cleaning and joining, quotes and
+speakers). It is stored with the model's name, so an analysis an older docscope made is
+pending again when the rules change: an upgrade re-analyses in the background, and the old
+analysis is shown until the new one replaces it."""
+
+
+def analysis_stamp(model: str) -> str:
+    """What the catalog stores as the analysis' maker: the pipeline and the rules version."""
+    return f"{model}+rules{RULES_VERSION}"
+
 BATCH_DOCUMENTS = 200
 """Commit after this many documents..."""
 BATCH_SECONDS = 15.0
@@ -54,7 +65,7 @@ class AnalysisPass:
         from search.analysis.pipeline import analyse_texts, default_processes, usable_processes
 
         started = time.monotonic()
-        pending = self.catalog.unanalysed(self.model)
+        pending = self.catalog.unanalysed(analysis_stamp(self.model))
         processes = (
             usable_processes(self.processes) if self.processes else default_processes(len(pending))
         )
@@ -110,7 +121,7 @@ class AnalysisPass:
         }
         fresh = [r for r in batch if current.get(r.document) == r.digest]
         if fresh:
-            self.catalog.record_analysis(fresh, self.model)
+            self.catalog.record_analysis(fresh, analysis_stamp(self.model))
             self.on_commit()
 
 

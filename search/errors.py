@@ -7,6 +7,11 @@ class CorpusError(Exception):
     """The corpus or its index cannot be opened (missing path, unreadable, not a corpus)."""
 
 
+class CurationError(CorpusError):
+    """A correction that cannot be made or a curations file that cannot be read; ``str(error)``
+    is one line fit to show a user ("no entity named 'Foo'"). Nothing was changed."""
+
+
 class QueryError(ValueError):
     """A malformed query; ``str(error)`` is one line fit to show a user."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -17,11 +18,12 @@ from whoosh.index import Index, LockError
 from whoosh.query import Query as WhooshQuery
 from whoosh.reading import IndexReader
 
-from search import aggregates, recovery
-from search.analysing import AnalysisPass
+from search import aggregates, curation, recovery
+from search.analysing import AnalysisPass, analysis_stamp
 from search.catalog import Catalog
+from search.curation import Curated, CurationStore
 from search.entity_filter import resolve_entity_fields
-from search.errors import CorpusError, ModelNotFound, QueryError
+from search.errors import CorpusError, CurationError, ModelNotFound, QueryError
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
 from search.searchers import SearcherPool
@@ -31,6 +33,8 @@ from search.vocabulary import stems_and_forms
 from search.records import (
     AnalysisReport,
     CorpusStats,
+    Curation,
+    CurationAction,
     Document,
     DocumentInfo,
     DocumentStats,
@@ -81,6 +85,9 @@ class Library:
         self._searchers = SearcherPool(self._index)
         self._write_lock = threading.Lock()
         self._term_totals: tuple[tuple[str, ...], aggregates.TermTotals] | None = None
+        self._curations = CurationStore(index_dir)
+        self._curation_lock = threading.Lock()
+        self._curated: tuple[object, tuple[int, int] | None, Curated] | None = None
 
     @classmethod
     def open(
@@ -196,7 +203,12 @@ class Library:
 
     def pending_analysis(self) -> int:
         """How many indexed documents still wait for analysis."""
-        return len(self._catalog.unanalysed(self.model))
+        return len(self._catalog.unanalysed(analysis_stamp(self.model)))
+
+    def analysis_coverage(self) -> tuple[int, int]:
+        """(documents analysed by the current model and rules, documents): what lets entity
+        and speaker answers say "from 40% of the documents" while analysis runs."""
+        return self._catalog.analysed_current(analysis_stamp(self.model)), self._catalog.document_count()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -223,7 +235,15 @@ class Library:
             pass
 
     def _resolve_entities(self, parsed: WhooshQuery) -> WhooshQuery:
-        return resolve_entity_fields(parsed, self._catalog.documents_with_entity)
+        return resolve_entity_fields(parsed, self._documents_with_entity)
+
+    def _documents_with_entity(self, field: str, text: str, kind: str) -> frozenset[str]:
+        """The documents an entity field term stands for, through the resolution and the
+        user's corrections (a hidden entity finds nothing, a merged one its whole self)."""
+        from search.entity_filter import documents_with_entities
+
+        curated = self._current_curation()
+        return documents_with_entities(self._catalog, curated, field, text, kind)
 
     def documents(self, sort: str = "title") -> list[DocumentInfo]:
         """Every indexed document, sorted by "title", "words" (longest first) or "modified"
@@ -276,16 +296,14 @@ class Library:
         return sorted(spans)
 
     def _mention_spans(self, doc_id: str, keys: set[str]) -> list[tuple[int, int]]:
-        from search.analysis.names import entity_key
-
-        rows = self._catalog.query(
-            "SELECT start, end, text, key, name FROM mentions WHERE document = ?", (doc_id,)
-        )
-        return [
-            (start, end)
-            for start, end, text, key, name in rows
-            if key in keys or entity_key(text) in keys or entity_key(name) in keys
-        ]
+        """Mentions in the document of the entities the query's names stand for."""
+        curated = self._current_curation()
+        wanted: set[str] = set()
+        for key in keys:
+            for entity in curation.find(curated.resolution, key, None, self._catalog.alias_owners):
+                wanted.update(entity.keys)
+        rows = self._catalog.query("SELECT start, end, key FROM mentions WHERE document = ?", (doc_id,))
+        return [(start, end) for start, end, key in rows if key in wanted]
 
     def entities(
         self,
@@ -294,22 +312,125 @@ class Library:
         limit: int | None = None,
     ) -> list[Entity]:
         """Entities (optionally of one label, within some documents), most mentioned first."""
-        return aggregates.entities(self._catalog, label, documents, limit)
+        return aggregates.entities(self._catalog, self._current_curation(), label, documents, limit)
 
     def entity_overview(
         self, documents: Collection[str] | None = None, per_label: int = 100
     ) -> EntityOverview:
         """The ``per_label`` most mentioned entities of each label (within some documents),
         and how many each label has in all: what a list can show of a large corpus."""
-        return aggregates.entity_overview(self._catalog, documents, per_label)
+        return aggregates.entity_overview(
+            self._catalog, self._current_curation(), documents, per_label
+        )
 
     def quotes(
         self,
         speaker: str | None = None,
         documents: Collection[str] | None = None,
     ) -> list[Quote]:
-        """Quotes in document order; ``speaker`` matches canonical names and aliases."""
-        return aggregates.quotes(self._catalog, speaker, documents)
+        """Quotes in document order; ``speaker`` names an entity (canonical name or alias:
+        the entity a name is itself, not those it is an alias of)."""
+        return aggregates.quotes(
+            self._catalog, self._current_curation(), speaker, documents, self._catalog.alias_owners
+        )
+
+    # --- corrections -------------------------------------------------------------------------
+
+    def _current_curation(self) -> Curated:
+        """The automatic resolution with the user's corrections applied, kept until either
+        analysis stores something new or the corrections change."""
+        base = self._catalog.resolution()
+        stamp = self._curations.stamp()
+        kept = self._curated
+        if kept is not None and kept[0] is base and kept[1] == stamp:
+            return kept[2]
+        curated = curation.apply(base, self._curations.load(), self._catalog.alias_owners)
+        self._curated = (base, stamp, curated)
+        return curated
+
+    def curate(self, correction: Curation) -> Curation:
+        """Check ``correction`` against the corpus as it reads now, store it (stamped with the
+        time) and return it. ``CurationError`` when its target is unknown: nothing stored."""
+        curation.check_shape(correction)
+        if correction.action == CurationAction.RELABEL:
+            correction = Curation(
+                correction.action, correction.target, (correction.value or "").upper(),
+                correction.label,
+            )
+        if correction.label:
+            correction = Curation(
+                correction.action, correction.target, correction.value, correction.label.upper()
+            )
+        with self._curation_lock:
+            existing = self._curations.load()
+            if correction.action == CurationAction.SPEAKER:
+                if not self._catalog.quote_exists(correction.target):
+                    raise CurationError(f"no quote with id '{correction.target}'")
+            else:
+                current = curation.apply(
+                    self._catalog.resolution(), existing, self._catalog.alias_owners
+                )
+                curation.apply(
+                    current.resolution, [correction], self._catalog.alias_owners, strict=True
+                )
+            made = Curation(
+                correction.action, correction.target, correction.value, correction.label,
+                curation.now(),
+            )
+            self._save_curations([*existing, made])
+        return made
+
+    def curations(self) -> list[Curation]:
+        """Every correction of this corpus, in the order made."""
+        return self._curations.load()
+
+    def undo_curation(self) -> Curation | None:
+        """Remove the last correction and return it (None: there was none)."""
+        with self._curation_lock:
+            existing = self._curations.load()
+            if not existing:
+                return None
+            self._save_curations(existing[:-1])
+            return existing[-1]
+
+    def export_curations(self, path: Path) -> int:
+        """Write every correction to ``path`` (JSON with a format version); how many."""
+        existing = self._curations.load()
+        try:
+            Path(path).write_text(curation.dump(existing), encoding="utf-8")
+        except OSError as error:
+            raise CurationError(f"cannot write {path}: {error.strerror or error}") from None
+        return len(existing)
+
+    def import_curations(self, path: Path) -> int:
+        """Append the corrections of ``path`` not already present (equal action, target,
+        value and label); how many were added. A bad file changes nothing."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise CurationError(f"cannot read {path}: {reason}") from None
+        incoming = curation.parse(text, str(path))
+        with self._curation_lock:
+            existing = self._curations.load()
+            seen = {(c.action, c.target, c.value, c.label) for c in existing}
+            added = []
+            for item in incoming:
+                identity = (item.action, item.target, item.value, item.label)
+                if identity not in seen:
+                    seen.add(identity)
+                    added.append(item)
+            if added:
+                self._save_curations([*existing, *added])
+        return len(added)
+
+    def _save_curations(self, curations: list[Curation]) -> None:
+        try:
+            self._curations.save(curations)
+        except OSError as error:
+            raise CurationError(
+                f"cannot save corrections in {self.index_dir}: {error.strerror or error}"
+            ) from None
 
     def document_stats(self, doc_id: str) -> DocumentStats:
         """Figures for one document (sentences and readability need its analysis)."""
@@ -370,20 +491,12 @@ class Library:
                     )
                     per_doc.append(aggregates.document_stats(row, figures.get(row.id), distinctive))
         words = sum(figures[r.id].words if r.id in figures else r.words for r in rows)
-        label_counts = dict(
-            self._catalog.query(
-                """SELECT m.label, COUNT(DISTINCT m.key) FROM mentions m
-                   GROUP BY m.label ORDER BY 2 DESC"""
-            )
+        curated = self._current_curation()
+        labels = Counter(
+            entity.label for entity in curated.resolution.entities.values() if not entity.hidden
         )
-        speakers = self._catalog.query(
-            """SELECT speaker_key, COUNT(*) FROM quotes WHERE speaker_key IS NOT NULL
-               GROUP BY speaker_key ORDER BY 2 DESC LIMIT 10"""
-        )
-        names = aggregates.canonical_names(self._catalog, {key for key, _n in speakers})
-        fallback = dict(
-            self._catalog.query("SELECT speaker_key, speaker FROM quotes WHERE speaker_key IS NOT NULL")
-        )
+        label_counts = dict(labels.most_common())
+        speakers = aggregates.top_speakers(self._catalog, curated, 10)
         return CorpusStats(
             documents=len(rows),
             words=words,
@@ -391,10 +504,7 @@ class Library:
             vocabulary=vocabulary,
             top_terms=terms,
             entity_counts=label_counts,
-            top_speakers=tuple(
-                SpeakerCount(names.get(key) or fallback.get(key, key), count)
-                for key, count in speakers
-            ),
+            top_speakers=tuple(SpeakerCount(name, count) for name, count in speakers),
             per_document=tuple(per_doc),
             analysed=len(figures),
         )

@@ -1,6 +1,7 @@
 """Whose folder is this? Proving an index folder is docscope's before anything in it is changed.
 
-Rebuilding an index deletes ``whoosh/``, ``catalog.sqlite3`` and ``VERSION``. Those are
+Rebuilding an index deletes ``whoosh/``, ``catalog.sqlite3`` and ``VERSION``, and nothing
+else: ``curations.json`` (the user's corrections, ``search.curation``) stays. Those are
 common names: ``--index-dir`` pointed at a folder of the user's own that happens to hold a
 ``VERSION`` file must not lose it. So docscope writes a marker file, ``DOCSCOPE-INDEX``, whose
 first line is its signature, into every index folder it makes, and deletes or overwrites files
@@ -36,7 +37,8 @@ MARKER_TEXT = (
     f"{SIGNATURE}\n"
     "docscope made this folder for an index of a corpus. It may delete and rebuild the index\n"
     "files here (whoosh/, catalog.sqlite3*, VERSION); it never touches anything else.\n"
-    "Deleting this folder loses nothing but the index: docscope builds it again from the corpus.\n"
+    "curations.json holds your corrections of entities and speakers: no rebuild deletes it.\n"
+    "Deleting the rest loses nothing but the index: docscope builds it again from the corpus.\n"
 )
 LEGACY_NAMES = frozenset(
     {

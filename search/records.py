@@ -9,11 +9,16 @@ Character offsets always refer to the *cleaned* text of a document (``Document.t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 EMPTY_METADATA: Mapping[str, str] = MappingProxyType({})
 """A shared empty metadata mapping (read-only)."""
+
+LOW_CONFIDENCE = 0.5
+"""A quote whose confidence is below this is a guess (``Quote.guessed``): its speaker is shown
+as one. Calibrated on the development news, never on the held-out pool."""
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -159,6 +164,15 @@ class Entity:
     aliases: tuple[str, ...]
     """Other surface forms joined to this entity ("President Lee", "Lee")."""
     mentions: tuple[Mention, ...]
+    key: str = ""
+    """Stable identity of the resolved entity across the corpus: what curations and field
+    queries refer to (the entity key of its main name)."""
+    disputed: bool = False
+    """Its mentions' label votes disagree (see ``votes``): the label is a guess."""
+    votes: tuple[tuple[str, int], ...] = ()
+    """(label, mentions), most first, when ``disputed``."""
+    curated: bool = False
+    """A correction of the user's changed it (merge, rename, relabel)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,18 @@ class Quote:
     end: int
     """Offset just past the closing mark."""
     confidence: float
+    id: str = ""
+    """Stable while the document's quote text is unchanged: a hash of the document id, the
+    quote's text and its occurrence number among equal texts of the document."""
+    speaker_curated: bool = False
+    """The user set (or cleared) the speaker."""
+    speaker_label: str | None = None
+    """"PERSON", "ORG", or "DOCUMENT" for a document as source (a declaration, a report)."""
+
+    @property
+    def guessed(self) -> bool:
+        """The speaker is a guess: the analysis was not sure (a user's choice never is)."""
+        return not self.speaker_curated and self.confidence < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -238,6 +264,37 @@ class CorpusStats:
     per_document: tuple[DocumentStats, ...]
     analysed: int = 0
     """How many documents have been analysed so far (entities, quotes, sentences)."""
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+class CurationAction(StrEnum):
+    """What a correction does."""
+
+    MERGE = "merge"
+    RENAME = "rename"
+    RELABEL = "relabel"
+    HIDE = "hide"
+    SPEAKER = "speaker"
+
+
+@dataclass(frozen=True)
+class Curation:
+    """One correction a user made; stored per corpus, replayed in order over the automatic
+    analysis, so it survives re-indexing and re-analysis."""
+
+    action: CurationAction
+    target: str
+    """An entity's name (canonical or any alias) for merge/rename/relabel/hide; a quote id
+    for speaker."""
+    value: str | None
+    """merge: the entity to merge into; rename: the new name; relabel: the label; speaker: the
+    name, or None to clear; hide: None."""
+    label: str | None = None
+    """The target entity's label, when its name has several."""
+    made: str = ""
+    """ISO 8601 UTC time it was made."""
 
 
 # --- progress and reports --------------------------------------------------------------------

@@ -6,6 +6,8 @@
     docscope entities [--label L]        named entities, most mentioned first
     docscope quotes   [--speaker S]      direct quotes and their speakers
     docscope stats                       corpus and per-document figures
+    docscope curate ACTION ...           correct entities and speakers (merge, rename,
+                                         relabel, hide, speaker, undo, list, export, import)
 
 Every subcommand takes ``--corpus``, ``--index-dir``, ``--model`` and ``--json``; the index is
 built (or refreshed) when needed. Exit status: 0 success, 2 bad query, path or model, 130
@@ -20,14 +22,16 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from search.errors import CorpusError, ModelNotFound, QueryError
+from search.errors import CorpusError, CurationError, ModelNotFound, QueryError
 from search.library import Library
+from search.records import Curation, CurationAction
 from tui import cli_output
 from tui.config import load_config
 from tui.launch import open_library
 
-COMMANDS = ("index", "search", "entities", "quotes", "stats")
+COMMANDS = ("index", "search", "entities", "quotes", "stats", "curate")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="corpus and per-document statistics")
     stats.add_argument("--top", type=int, default=30, metavar="N", help="how many top terms (default 30)")
     _common(stats)
+    _curate_parser(commands)
     return parser
+
+
+def _curate_parser(commands: argparse._SubParsersAction) -> None:
+    """``docscope curate ACTION``: corrections stored with the corpus' index, kept across
+    re-indexing and re-analysis, applied by every command and the explorer."""
+    curate = commands.add_parser("curate", help="correct entities and speakers; corrections stick")
+    actions = curate.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=help_text)
+        _common(parser)
+        return parser
+
+    for name, value, help_text in (
+        ("merge", "into", "make NAME part of INTO (one entity, INTO's name)"),
+        ("rename", "new", "give an entity another name"),
+        ("relabel", "new_label", "give an entity another label (PERSON, ORG, GPE, ...)"),
+        ("hide", None, "hide an entity as junk: gone from every list, count and query"),
+    ):
+        parser = action(name, help_text)
+        parser.add_argument("name", metavar="NAME")
+        if value:
+            parser.add_argument(value, metavar="LABEL" if value == "new_label" else value.upper())
+        parser.add_argument("--label", metavar="L", help="NAME's label, when the name has several")
+    speaker = action("speaker", "set (or with --none clear) the speaker of a quote, by its id")
+    speaker.add_argument("quote_id", metavar="QUOTE_ID", help="the quote's id (docscope quotes --json)")
+    speaker.add_argument("speaker", metavar="NAME", nargs="?")
+    speaker.add_argument("--none", action="store_true", help="the quote has no speaker")
+    action("undo", "remove the last correction")
+    action("list", "every correction, oldest first")
+    export = action("export", "write every correction to FILE (JSON)")
+    export.add_argument("file", metavar="FILE")
+    imported = action("import", "add the corrections of FILE not already made")
+    imported.add_argument("file", metavar="FILE")
 
 
 def build_explorer_parser() -> argparse.ArgumentParser:
@@ -147,6 +186,8 @@ def run_command(options: argparse.Namespace) -> int:
     library = open_library(options.corpus, options.index_dir, options.model, load_config())
     if library.notice:
         cli_output.notice(library.notice)
+    if options.command == "curate":
+        return run_curate(library, options)
     wants_analysis = options.command in ("entities", "quotes", "stats") or (
         options.command == "index" and not options.no_analysis
     )
@@ -160,13 +201,59 @@ def run_command(options: argparse.Namespace) -> int:
     elif options.command == "search":
         if options.limit < 1:
             raise QueryError("--limit must be at least 1")
-        cli_output.print_search(library.search(options.query, limit=options.limit), options.json)
+        result = library.search(options.query, limit=options.limit)
+        if _names_entities(options.query):
+            cli_output.coverage_note(library.analysis_coverage(), "matches")
+        cli_output.print_search(result, options.json)
     elif options.command == "entities":
-        cli_output.print_entities(library.entities(options.label, limit=options.limit), options.json)
+        entities = library.entities(options.label, limit=options.limit)
+        cli_output.coverage_note(library.analysis_coverage(), "entities")
+        cli_output.print_entities(entities, options.json)
     elif options.command == "quotes":
-        cli_output.print_quotes(library, library.quotes(options.speaker), options.json)
+        quotes = library.quotes(options.speaker)
+        cli_output.coverage_note(library.analysis_coverage(), "quotes")
+        cli_output.print_quotes(library, quotes, options.json)
     elif options.command == "stats":
         cli_output.print_stats(library.corpus_stats(top=options.top), options.json)
+    return 0
+
+
+def _names_entities(query: str) -> bool:
+    """Whether a query has an entity field (answered from analysis, which may be partial)."""
+    from search.schema import ENTITY_FIELDS
+
+    lowered = query.casefold()
+    return any(f"{field}:" in lowered for field in ENTITY_FIELDS)
+
+
+def run_curate(library: Library, options: argparse.Namespace) -> int:
+    """One ``curate`` action: made through ``Library`` (which checks it), then said."""
+    action = options.action
+    label = getattr(options, "label", None)
+    if action == "undo":
+        cli_output.print_curation_done(library.undo_curation(), undone=True)
+    elif action == "list":
+        cli_output.print_curations(library.curations(), options.json)
+    elif action == "export":
+        count = library.export_curations(Path(options.file))
+        cli_output.said(f"exported {count:,} correction{'s' if count != 1 else ''} to {options.file}")
+    elif action == "import":
+        count = library.import_curations(Path(options.file))
+        cli_output.said(f"imported {count:,} correction{'s' if count != 1 else ''} from {options.file}")
+    else:
+        if action == "merge":
+            wanted = Curation(CurationAction.MERGE, options.name, options.into, label)
+        elif action == "rename":
+            wanted = Curation(CurationAction.RENAME, options.name, options.new, label)
+        elif action == "relabel":
+            wanted = Curation(CurationAction.RELABEL, options.name, options.new_label, label)
+        elif action == "hide":
+            wanted = Curation(CurationAction.HIDE, options.name, None, label)
+        else:
+            if options.none == (options.speaker is not None):
+                raise CurationError("give the speaker's name, or --none to clear it")
+            wanted = Curation(CurationAction.SPEAKER, options.quote_id, options.speaker)
+        cli_output.print_curation_done(library.curate(wanted))
     return 0
 
 

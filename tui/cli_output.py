@@ -21,7 +21,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from search.records import AnalysisReport, CorpusStats, Entity, IndexReport, Quote, SearchResult
+from search.records import (
+    AnalysisReport,
+    CorpusStats,
+    Curation,
+    CurationAction,
+    Entity,
+    IndexReport,
+    Quote,
+    SearchResult,
+)
 from search.records import Progress as EngineProgress
 from search.safe_text import LINE_CHARS, bounded, unsafe_except, visible
 from tui.progress_text import counts, measure, stage_name
@@ -191,6 +200,10 @@ def print_entities(entities: Sequence[Entity], as_json: bool) -> None:
                     "count": e.count,
                     "documents": list(e.documents),
                     "aliases": list(e.aliases),
+                    "key": e.key,
+                    "disputed": e.disputed,
+                    "votes": [list(vote) for vote in e.votes],
+                    "curated": e.curated,
                     "mentions": [asdict(m) for m in e.mentions],
                 }
                 for e in entities
@@ -204,8 +217,9 @@ def print_entities(entities: Sequence[Entity], as_json: bool) -> None:
     table.add_column("Documents", justify="right")
     table.add_column("Also written")
     for entity in entities:
+        marks = ("?" if entity.disputed else "") + ("*" if entity.curated else "")
         table.add_row(
-            plain(entity.name, style="bold"),
+            Text.assemble(plain(entity.name, style="bold"), (marks, "yellow")),
             plain(entity.label),
             str(entity.count),
             str(len(entity.documents)),
@@ -219,13 +233,17 @@ def print_quotes(library: Library, quotes: Sequence[Quote], as_json: bool) -> No
         emit_json(
             [
                 {
+                    "id": q.id,
                     "document": q.document,
                     "text": q.text,
                     "speaker": q.speaker,
+                    "speaker_label": q.speaker_label,
                     "cue": q.cue,
                     "start": q.start,
                     "end": q.end,
                     "confidence": q.confidence,
+                    "guessed": q.guessed,
+                    "speaker_curated": q.speaker_curated,
                 }
                 for q in quotes
             ]
@@ -237,12 +255,70 @@ def print_quotes(library: Library, quotes: Sequence[Quote], as_json: bool) -> No
     table.add_column("Quote", ratio=3)
     table.add_column("Document", style="dim", overflow="fold", ratio=1)
     for quote in quotes:
+        speaker = quote.speaker or "—"
+        if quote.speaker and quote.speaker_label == "DOCUMENT":
+            speaker += " (document)"
         table.add_row(
-            plain(quote.speaker or "—"),
+            plain(speaker + ("?" if quote.guessed and quote.speaker else ""),
+                  style="dim" if quote.guessed else ""),
             plain(quote.cue or ""),
             plain(f"“{quote.text}”", keep="\n"),
             plain(quote.document),
         )
+    stdout.print(table)
+
+
+def coverage_note(coverage: tuple[int, int], what: str) -> None:
+    """On stderr, while analysis is incomplete: "entities from 40% of the documents
+    (analysed 812 of 2,030)". JSON on stdout stays exactly as it is."""
+    analysed, documents = coverage
+    if documents and analysed < documents:
+        share = int(100 * analysed / documents)
+        notice(f"{what} from {share}% of the documents (analysed {analysed:,} of {documents:,})")
+
+
+def said(message: str) -> None:
+    """What a command did, one line on stdout, sanitised like all output."""
+    stdout.print(plain(message))
+
+
+_DONE = {
+    CurationAction.MERGE: "merged '{target}' into '{value}'",
+    CurationAction.RENAME: "renamed '{target}' to '{value}'",
+    CurationAction.RELABEL: "relabelled '{target}' as {value}",
+    CurationAction.HIDE: "hid '{target}'",
+    CurationAction.SPEAKER: "set the speaker of quote {target} to '{value}'",
+}
+
+
+def describe(curation: Curation) -> str:
+    """One line saying what a correction does."""
+    if curation.action == CurationAction.SPEAKER and curation.value is None:
+        text = f"cleared the speaker of quote {curation.target}"
+    else:
+        text = _DONE[curation.action].format(target=curation.target, value=curation.value)
+    return text + (f" ({curation.label})" if curation.label else "")
+
+
+def print_curation_done(curation: Curation | None, undone: bool = False) -> None:
+    if curation is None:
+        said("nothing to undo")
+    else:
+        said(("undid: " if undone else "") + bounded(describe(curation), LINE_CHARS))
+
+
+def print_curations(curations: Sequence[Curation], as_json: bool) -> None:
+    if as_json:
+        from search.curation import as_json as curation_json
+
+        emit_json([curation_json(c) for c in curations])
+        return
+    table = Table(title=f"{len(curations):,} corrections")
+    table.add_column("#", justify="right")
+    table.add_column("Made", style="dim")
+    table.add_column("Correction")
+    for number, curation in enumerate(curations, 1):
+        table.add_row(str(number), plain(curation.made), plain(describe(curation)))
     stdout.print(table)
 
 

@@ -9,6 +9,7 @@ only tells them what changed. No pane knows another, and nothing here reads a pa
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from search import Library
 from search.library import entity_query
 from search.records import DocumentInfo, Entity
+from search.schema import ENTITY_FIELDS
 from tui import messages as msg
 from tui import workers as jobs
 from tui.panes.entities import EntitiesPane
@@ -55,6 +57,9 @@ TYPING_QUIET = 1.0
 """Seconds after a keystroke during which background refreshes (the side panes while analysis
 commits, the current query re-run while indexing commits) wait for the next commit: each would
 compete with the keystroke's search for the interpreter, or, for a re-run, cancel it."""
+ENTITY_FIELD = re.compile(rf"\b(?:{'|'.join(ENTITY_FIELDS)}):", re.IGNORECASE)
+"""A query field answered from the analysis (``person:``, ``speaker:``...): a correction can
+change its hits."""
 TABS: dict[str, str] = {"entities": "entities-tab", "quotes": "quotes-tab", "stats": "stats-tab"}
 """Side pane id to its tab id."""
 
@@ -426,6 +431,14 @@ class ExplorerScreen(Screen[None]):
         cost = self.query_one(SidePanes).reload_cost()
         cost += self.jobs.took("top-entities") + self.jobs.took("mentions")
         return max(PANES_EVERY, cost / PANES_SHARE)
+
+    @on(msg.Curated)
+    def _curated(self, event: msg.Curated) -> None:
+        """A correction was made or undone (``SidePanes`` confirmed it): what shows the analysis
+        reloads, and the results too when the query asks for entities or speakers."""
+        self._refresh_panes()
+        if ENTITY_FIELD.search(self.current_query):
+            self._search(reload=True)
 
     @on(msg.TopEntitiesLoaded)
     def _top_entities_loaded(self, event: msg.TopEntitiesLoaded) -> None:

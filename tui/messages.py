@@ -14,6 +14,7 @@ from textual.message import Message
 from search.records import (
     AnalysisReport,
     CorpusStats,
+    Curation,
     Document,
     DocumentInfo,
     DocumentStats,
@@ -197,4 +198,44 @@ class MentionsLoaded(Message):
         """The document id."""
         self.mentions = tuple(mentions)
         """Mentions with their labels, in text order."""
+        super().__init__()
+
+
+class Curated(Message):
+    """A correction was stored, or the last one undone: everything showing the analysis reloads."""
+
+    def __init__(self, curation: Curation, *, undone: bool = False) -> None:
+        self.curation = curation
+        """The correction, as the engine stored it (or as it was, when undone)."""
+        self.undone = undone
+        """The correction was taken back rather than made."""
+        super().__init__()
+
+
+class CurationFailed(Message):
+    """A correction could not be made (or there was none to undo); nothing changed."""
+
+    def __init__(self, error: str) -> None:
+        self.error = error
+        """One line fit to show: the engine's ``CurationError`` or "Nothing to undo"."""
+        super().__init__()
+
+
+class CoverageLoaded(Message):
+    """How much of the corpus analysis has reached, for the panes' "analysed 40%"."""
+
+    def __init__(self, analysed: int, documents: int) -> None:
+        self.analysed = analysed
+        """Documents analysed."""
+        self.documents = documents
+        """Documents in the index."""
+        super().__init__()
+
+
+class NamesLoaded(Message):
+    """The corpus' entity names, offered by a correction's prompt."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.entities = tuple(entities)
+        """The most mentioned entities of each label."""
         super().__init__()

@@ -19,11 +19,14 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
-from search import Library, QueryError, SearchCancelled
-from search.records import Entity, Mention, Progress
+from search import CurationError, Library, QueryError, SearchCancelled
+from search.records import Curation, Entity, Mention, Progress
 from tui.messages import (
     AnalysisDone,
     CorpusStatsLoaded,
+    CoverageLoaded,
+    Curated,
+    CurationFailed,
     DispersionLoaded,
     DocumentLoaded,
     DocumentStatsLoaded,
@@ -34,6 +37,7 @@ from tui.messages import (
     JobProgress,
     ListingDone,
     MentionsLoaded,
+    NamesLoaded,
     QuotesLoaded,
     SearchDone,
     SearchFailed,
@@ -47,6 +51,8 @@ ENTITIES_PER_LABEL = 100
 40,000 news articles names 41,000 people; a search for the others is one keystroke away)."""
 PALETTE_ENTITIES = 20
 """How many of the corpus' most mentioned entities the command palette offers."""
+NAMES_PER_LABEL = 300
+"""How many of each label's most mentioned entities a correction's prompt offers as names."""
 
 
 class ProgressRelay:
@@ -301,3 +307,30 @@ def dispersion_job(library: Library, doc_id: str, term: str, length: int) -> Mes
     spans = library.match_spans(doc_id, term)
     size = max(1, length)
     return DispersionLoaded(term, [start / size for start, _end in spans])
+
+
+def curate_job(library: Library, curation: Curation) -> Message:
+    """Store a correction; a ``CurationError`` (no such entity, not a label) comes back as words
+    to show, and nothing changed."""
+    try:
+        return Curated(library.curate(curation))
+    except CurationError as error:
+        return CurationFailed(str(error))
+
+
+def undo_job(library: Library) -> Message:
+    """Take back the last correction of the corpus."""
+    undone = library.undo_curation()
+    if undone is None:
+        return CurationFailed("Nothing to undo: no corrections made")
+    return Curated(undone, undone=True)
+
+
+def coverage_job(library: Library) -> Message:
+    """How many documents of how many are analysed."""
+    return CoverageLoaded(*library.analysis_coverage())
+
+
+def names_job(library: Library) -> Message:
+    """The corpus' most mentioned entities of each label, for a prompt's suggestions."""
+    return NamesLoaded(library.entity_overview(None, NAMES_PER_LABEL).entities)

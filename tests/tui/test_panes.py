@@ -7,6 +7,7 @@ tells the app, as well as on what it shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from textual import on
@@ -18,6 +19,7 @@ from textual.widgets import Input, OptionList, Static, TabbedContent, TabPane, T
 
 from search.records import CorpusStats, DocumentStats, Entity, Quote, SpeakerCount, TermCount
 from tui.panes import LABEL_STYLES, EntitiesPane, QuotesPane, StatsPane
+from tui.panes.base import AnalysisPane
 from tui.panes.charts import BarChart, FigureGrid, bar_text, dispersion_counts, dispersion_strip
 from tui.panes.statistics import reading_ease_words, reading_time
 
@@ -25,7 +27,13 @@ from tui.panes.statistics import reading_ease_words, reading_time
 
 
 def entity(
-    name: str, label: str, count: int, *documents: str, aliases: Sequence[str] = ()
+    name: str,
+    label: str,
+    count: int,
+    *documents: str,
+    aliases: Sequence[str] = (),
+    votes: Sequence[tuple[str, int]] = (),
+    curated: bool = False,
 ) -> Entity:
     return Entity(
         name=name,
@@ -34,6 +42,9 @@ def entity(
         documents=documents or ("a.txt",),
         aliases=tuple(aliases),
         mentions=(),
+        disputed=bool(votes),
+        votes=tuple(votes),
+        curated=curated,
     )
 
 
@@ -48,11 +59,19 @@ ENTITIES = [
 
 
 def quote(
-    text: str, speaker: str | None, cue: str | None = "said", document: str = "a.txt"
+    text: str,
+    speaker: str | None,
+    cue: str | None = "said",
+    document: str = "a.txt",
+    *,
+    confidence: float = 0.9,
+    speaker_label: str | None = None,
+    curated: bool = False,
 ) -> Quote:
     return Quote(
         document=document, text=text, speaker=speaker, cue=cue, start=0, end=len(text) + 2,
-        confidence=0.9,
+        confidence=confidence, id=f"q-{abs(hash(text)):x}", speaker_curated=curated,
+        speaker_label=speaker_label,
     )  # fmt: skip
 
 
@@ -93,14 +112,22 @@ class PaneApp(App[None]):
         super().__init__()
         self.pane = pane
         self.posted: list[Message] = []
+        self.toasts: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield self.pane
 
+    def notify(self, message: str, **options: Any) -> None:
+        self.toasts.append(message)
+        super().notify(message, **options)
+
     @on(EntitiesPane.Selected)
     @on(EntitiesPane.MentionsRequested)
     @on(EntitiesPane.ScopeChanged)
+    @on(EntitiesPane.CorrectionRequested)
     @on(QuotesPane.Selected)
+    @on(QuotesPane.SpeakerCorrection)
+    @on(AnalysisPane.UndoRequested)
     @on(StatsPane.TermSelected)
     def record(self, message: Message) -> None:
         self.posted.append(message)
@@ -268,6 +295,74 @@ def test_every_label_has_a_colour() -> None:
         assert LABEL_STYLES[label]
 
 
+async def test_disputed_and_corrected_entities_are_marked_and_say_why() -> None:
+    shown = [
+        entity("Hartwell", "PERSON", 12, votes=[("PERSON", 7), ("ORG", 5)]),
+        entity("Vesna Orlic", "PERSON", 4, curated=True),
+        entity("Ilse Brandt", "PERSON", 3),
+    ]
+    pane = EntitiesPane()
+    async with PaneApp(pane).run_test(size=(50, 24)) as pilot:
+        pane.show_entities(shown, "corpus")
+        pane.focus()
+        await pilot.pause()
+        painted = lines(pane.query_one(Tree))
+        assert "├ Hartwell ?  ×12" in painted
+        assert "├ Vesna Orlic ✓  ×4" in painted
+        assert "└ Ilse Brandt  ×3" in painted, "a plain entity carries no mark"
+        detail = text(pane.query_one(".pane--detail", Static))
+        assert "? label disputed: mentions say PERSON 7, ORG 5" in detail
+        await pilot.press("j")
+        await pilot.pause()
+        detail = text(pane.query_one(".pane--detail", Static))
+        assert "✓ corrected by you" in detail and "disputed" not in detail
+
+
+async def test_the_header_says_once_that_the_names_are_guesses() -> None:
+    pane = EntitiesPane()
+    async with PaneApp(pane).run_test(size=(40, 24)) as pilot:
+        pane.show_entities([], "corpus")
+        await pilot.pause()
+        assert "may be wrong" not in text(pane), "nothing shown, nothing to warn about"
+        pane.show_entities(ENTITIES, "corpus")
+        await pilot.pause()
+        header = text(pane.query_one(".pane--header", Static))
+        assert header.count("automatic, may be wrong: c fixes") == 1
+
+
+@pytest.mark.parametrize("pane_class", [EntitiesPane, QuotesPane])
+async def test_while_analysis_runs_the_header_says_how_far_it_got(
+    pane_class: type[EntitiesPane] | type[QuotesPane],
+) -> None:
+    pane = pane_class()
+    async with PaneApp(pane).run_test(size=(60, 24)) as pilot:
+        if isinstance(pane, EntitiesPane):
+            pane.show_entities(ENTITIES, "corpus", analysing=True)
+        else:
+            pane.show_quotes(QUOTES, analysing=True)
+        await pilot.pause()
+        header = pane.query_one(".pane--header", Static)
+        assert "analysis is running" in text(header), "before the share is known"
+        pane.show_progress(True, (812, 2030))
+        await pilot.pause()
+        assert "analysed 40%" in text(header)
+        pane.show_progress(True, (2029, 2030))
+        await pilot.pause()
+        assert "analysed 99%" in text(header), "100% only once every document is done"
+        pane.show_progress(False)
+        await pilot.pause()
+        assert "analys" not in text(header), "the note goes when analysis ends, on its own"
+
+
+async def test_empty_while_analysing_says_how_far_it_got() -> None:
+    pane = QuotesPane()
+    async with PaneApp(pane).run_test(size=(60, 24)) as pilot:
+        pane.show_quotes([], analysing=True)
+        pane.show_progress(True, (1, 4))
+        await pilot.pause()
+        assert "No quotes yet: analysed 25%." in text(pane.query_one(".pane--empty", Static))
+
+
 # --- quotes ----------------------------------------------------------------------------------
 
 
@@ -282,6 +377,35 @@ async def test_quotes_rows_show_speaker_cue_and_unattributed() -> None:
         assert painted[2].strip() == "unattributed"
         assert painted[3].strip() == "“[bold]not bold[/] at all”"
         assert all(len(line) <= 40 for line in painted)
+
+
+async def test_guessed_document_and_corrected_speakers_are_marked() -> None:
+    shown = [
+        quote("The levee will hold through spring.", "Odile Ferrant", confidence=0.3),
+        quote("Repairs are to begin at once.", "Harbour Safety Report", "states",
+              speaker_label="DOCUMENT"),
+        quote("Nobody asked the fishermen.", "Tamsin Okafor", confidence=0.2, curated=True),
+        quote("Tolls rise in May.", "Bruno Stael"),
+    ]  # fmt: skip
+    pane = QuotesPane()
+    async with PaneApp(pane).run_test(size=(50, 24)) as pilot:
+        pane.show_quotes(shown)
+        await pilot.pause()
+        painted = [line.strip() for line in lines(pane.query_one(OptionList))]
+        assert "Odile Ferrant? said" in painted
+        assert "Harbour Safety Report (document) states" in painted
+        assert "Tamsin Okafor ✓ said" in painted, "a correction is no longer a guess"
+        assert "Bruno Stael said" in painted
+        guessed = pane.get_component_rich_style("quotes-pane--guessed")
+        sure = pane.get_component_rich_style("quotes-pane--speaker")
+        assert guessed.color != sure.color, "a guessed speaker is dimmed"
+        detail = pane.query_one("#quote-detail", Static)
+        assert "a guess (confidence 0.30)" in text(detail)
+        pane.focus()
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert "corrected by you" in text(detail)
+        assert text(pane.query_one(".pane--header", Static)).count("may be wrong") == 1
 
 
 async def test_quotes_filter_narrows_as_you_type() -> None:

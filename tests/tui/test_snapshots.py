@@ -103,3 +103,18 @@ def test_entities_tab(snap_compare: Snap, snap_app: RecordingApp) -> None:
 def test_help_screen(snap_compare: Snap, snap_app: RecordingApp) -> None:
     steps = then(search_harbour, open_top_hit, help_screen)
     assert snap_compare(snap_app, terminal_size=WIDE, run_before=steps)
+
+
+async def merge_prompt(pilot: Pilot[None]) -> None:
+    """g on the entity under the cursor, a few letters, then down to the names offered (the
+    input's blinking cursor out of view)."""
+    await pilot.press("g", "m", "a", "r")
+
+
+async def to_suggestions(pilot: Pilot[None]) -> None:
+    await pilot.press("down")
+
+
+def test_merge_prompt(snap_compare: Snap, snap_app: RecordingApp) -> None:
+    steps = then(search_harbour, open_top_hit, entities_tab, merge_prompt, to_suggestions)
+    assert snap_compare(snap_app, terminal_size=WIDE, run_before=steps)

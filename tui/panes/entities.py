@@ -2,8 +2,11 @@
 
 The app chooses what to show: it calls ``show_entities`` with the entities of one scope (this
 document, the current results, the whole corpus). The pane only says when the user wants another
-scope (``ScopeChanged``), an entity's documents (``Selected``) or its mentions
-(``MentionsRequested``).
+scope (``ScopeChanged``), an entity's documents (``Selected``), its mentions
+(``MentionsRequested``) or to correct it (``CorrectionRequested``).
+
+The names are a model's guesses: an entity whose mentions disagree on its label is marked
+``DISPUTED_MARK``, one the user corrected ``CURATED_MARK``; the detail line says why.
 """
 
 from __future__ import annotations
@@ -20,12 +23,20 @@ from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from search.records import Entity
-from tui.panes.base import Pane, PaneMessage
+from search.records import CurationAction, Entity
+from tui.corrections import ChoicePrompt
+from tui.panes.base import CURATED_MARK, GUESS_NOTE, AnalysisPane, PaneMessage
 from tui.panes.charts import LABEL_STYLES, label_style
 from tui.safe_content import safe_line
 
-__all__ = ["LABEL_STYLES", "SCOPES", "EntitiesPane", "group_entities"]
+__all__ = [
+    "CURATED_MARK",
+    "DISPUTED_MARK",
+    "LABEL_STYLES",
+    "SCOPES",
+    "EntitiesPane",
+    "group_entities",
+]
 
 SCOPES: tuple[str, ...] = ("document", "results", "corpus")
 """The scopes the pane cycles through, in order."""
@@ -71,6 +82,19 @@ LABEL_MEANINGS: dict[str, str] = {
 }
 """What each spaCy label means, shown in the detail line under a group."""
 
+DISPUTED_MARK = "?"
+"""After the name of an entity whose mentions' label votes disagree: its label is a guess."""
+MARK_STYLE = "bold #d4a72c"
+"""The marks' Rich style: a mid-tone amber that reads on dark and light themes alike."""
+
+CORRECTIONS: tuple[tuple[CurationAction, str], ...] = (
+    (CurationAction.MERGE, "Merge into another entity…  g"),
+    (CurationAction.RENAME, "Rename…  r"),
+    (CurationAction.RELABEL, "Relabel…  l"),
+    (CurationAction.HIDE, "Hide as junk  x"),
+)
+"""The corrections ``c`` offers, with the key that makes each directly."""
+
 EntityKey = tuple[str, str]
 """(label, name): what identifies an entity across refreshes of the tree."""
 
@@ -88,7 +112,7 @@ def group_entities(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]
     ]
 
 
-class EntitiesPane(Pane):
+class EntitiesPane(AnalysisPane):
     """Entities of one scope in a tree: a node per label ("PERSON (12)"), a leaf per entity."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,8 +124,29 @@ class EntitiesPane(Pane):
             "m", "mentions", "Mentions", id="entities.mentions",
             tooltip="Step the reader through the mentions of this entity",
         ),
+        Binding(
+            "c", "correct", "Correct", id="entities.correct",
+            tooltip="Correct this entity: merge, rename, relabel or hide it",
+        ),
+        Binding(
+            "g", "merge", "Merge into…", show=False, id="entities.merge",
+            tooltip="Merge this entity into another one (the same person under another name)",
+        ),
+        Binding(
+            "r", "rename", "Rename…", show=False, id="entities.rename",
+            tooltip="Give this entity another name",
+        ),
+        Binding(
+            "l", "relabel", "Relabel…", show=False, id="entities.relabel",
+            tooltip="Say what this entity is: a person, an organisation, a place…",
+        ),
+        Binding(
+            "x", "hide", "Hide as junk", show=False, id="entities.hide",
+            tooltip="Hide this entity everywhere: it is not a name",
+        ),
     ]
-    """o cycles the scope; m asks for the mentions; Enter (the tree's) selects."""
+    """o cycles the scope; m asks for the mentions; c (or g, r, l, x) corrects; Enter (the
+    tree's) selects."""
 
     DEFAULT_CSS = """
     EntitiesPane {
@@ -138,6 +183,16 @@ class EntitiesPane(Pane):
             self.entity = entity
             """The entity under the cursor."""
 
+    class CorrectionRequested(PaneMessage):
+        """A correction of an entity asked for: the app prompts for what it needs, and makes it."""
+
+        def __init__(self, pane: EntitiesPane, entity: Entity, action: CurationAction) -> None:
+            super().__init__(pane)
+            self.entity = entity
+            """The entity under the cursor."""
+            self.action = action
+            """Merge, rename, relabel or hide."""
+
     class ScopeChanged(PaneMessage):
         """The user asked for another scope; answer with ``show_entities``."""
 
@@ -158,7 +213,6 @@ class EntitiesPane(Pane):
         self._scope = scope if scope in SCOPES else SCOPES[0]
         self._entities: list[Entity] = []
         self._totals: dict[str, int] = {}
-        self._analysing = False
         self._scope_empty = False
         self._state = "waiting"
 
@@ -235,6 +289,10 @@ class EntitiesPane(Pane):
             tree.clear()
             empty.update(self._empty_message())
 
+    def _refresh_notes(self) -> None:
+        self.query_one(".pane--header", Static).update(self._header())
+        self.query_one(".pane--empty", Static).update(self._empty_message())
+
     def _header(self) -> Content:
         parts: list[Content | str] = []
         for scope in SCOPES:
@@ -247,9 +305,10 @@ class EntitiesPane(Pane):
             summary = f"{names:,} name{'s' * (names != 1)} in {groups} label{'s' * (groups != 1)}"
             if names > len(self._entities):
                 summary += f", the {len(self._entities):,} most mentioned listed"
-            if self._analysing:
-                summary += " · analysis running"
-            line = Content.assemble(line, "\n", (summary, "dim"))
+            progress = self.progress_note()
+            if progress:
+                summary += f" · {progress}"
+            line = Content.assemble(line, "\n", (summary, "dim"), "\n", (GUESS_NOTE, "dim italic"))
         return line
 
     def _empty_message(self) -> str:
@@ -261,11 +320,12 @@ class EntitiesPane(Pane):
         if self._scope_empty:
             return EMPTY_SCOPE_MESSAGES.get(self._scope, f"Nothing in {where}.")
         if self._analysing:
-            return "No entities yet: analysis is running."
+            return f"No entities yet: {self.progress_note()}."
         return f"No entities found in {where}."
 
     def _fill_tree(self, tree: Tree[Entity | str]) -> None:
         keep = self._key(tree.cursor_node)
+        kept_line = tree.cursor_line
         tree.clear()
         cursor = 1
         line = 0
@@ -281,15 +341,26 @@ class EntitiesPane(Pane):
                 cursor = line
             line += 1
             for entity in members:
-                node.add_leaf(
-                    Text.assemble(safe_line(entity.name), (f"  ×{entity.count:,}", "dim")),
-                    data=entity,
-                )
+                node.add_leaf(self._leaf(entity), data=entity)
                 if keep == (entity.label, entity.name):
                     cursor = line
                 line += 1
+        if keep is not None and cursor == 1 and kept_line != 1:
+            # What was under the cursor has gone (merged, hidden, relabelled): stay put rather
+            # than jump to the top.
+            cursor = max(0, min(kept_line, line - 1))
         tree.cursor_line = cursor
         self._describe(tree.cursor_node)
+
+    @staticmethod
+    def _leaf(entity: Entity) -> Text:
+        """The name, its marks (disputed, corrected) and its mentions."""
+        return Text.assemble(
+            safe_line(entity.name),
+            (f" {DISPUTED_MARK}", MARK_STYLE) if entity.disputed else "",
+            (f" {CURATED_MARK}", MARK_STYLE) if entity.curated else "",
+            (f"  ×{entity.count:,}", "dim"),
+        )
 
     @staticmethod
     def _key(node: TreeNode[Entity | str] | None) -> EntityKey | str | None:
@@ -337,6 +408,12 @@ class EntitiesPane(Pane):
             " ",
             (facts, "dim"),
         ]
+        if entity.curated:
+            parts += [" · ", (f"{CURATED_MARK} corrected by you", "bold")]
+        if entity.disputed:
+            votes = ", ".join(f"{label} {count:,}" for label, count in entity.votes)
+            parts += ["\n", (f"{DISPUTED_MARK} label disputed", "bold"),
+                      (f": mentions say {votes}" if votes else "", "dim")]  # fmt: skip
         aliases = [alias for alias in entity.aliases if alias != entity.name]
         if aliases:
             parts += ["\n", ("also: ", "dim"), safe_line(", ".join(aliases))]
@@ -344,7 +421,9 @@ class EntitiesPane(Pane):
 
     # --- messages up -------------------------------------------------------------------------
 
-    def _current_entity(self) -> Entity | None:
+    @property
+    def current(self) -> Entity | None:
+        """The entity under the cursor (None on a label, or with nothing shown)."""
         node = self.navigable.cursor_node
         data = None if node is None else node.data
         return data if isinstance(data, Entity) else None
@@ -362,11 +441,48 @@ class EntitiesPane(Pane):
 
     def action_mentions(self) -> None:
         """Ask the app to step the reader through the mentions of the entity under the cursor."""
-        entity = self._current_entity()
+        entity = self.current
         if entity is None:
             self.app.bell()
             return
         self.post_message(self.MentionsRequested(self, entity))
+
+    def _request(self, action: CurationAction) -> None:
+        entity = self.current
+        if entity is None:
+            self.notify("Put the cursor on an entity first (e shows them)", timeout=3)
+            return
+        self.post_message(self.CorrectionRequested(self, entity, action))
+
+    def action_correct(self) -> None:
+        """Offer the corrections of the entity under the cursor, then ask for the one chosen."""
+        entity = self.current
+        if entity is None:
+            self._request(CurationAction.MERGE)  # says why nothing happens
+            return
+        choices = [(action.value, Content(words)) for action, words in CORRECTIONS]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.post_message(self.CorrectionRequested(self, entity, CurationAction(value)))
+
+        self.app.push_screen(ChoicePrompt(f"Correct ‘{entity.name}’", choices), chosen)
+
+    def action_merge(self) -> None:
+        """Ask to merge the entity under the cursor into another."""
+        self._request(CurationAction.MERGE)
+
+    def action_rename(self) -> None:
+        """Ask to rename the entity under the cursor."""
+        self._request(CurationAction.RENAME)
+
+    def action_relabel(self) -> None:
+        """Ask to give the entity under the cursor another label."""
+        self._request(CurationAction.RELABEL)
+
+    def action_hide(self) -> None:
+        """Ask to hide the entity under the cursor as junk."""
+        self._request(CurationAction.HIDE)
 
     def action_cycle_scope(self) -> None:
         """Move to the next scope, show that it is loading, and ask the app for its entities."""

@@ -2,6 +2,10 @@
 
 Each row is two lines, cut to the pane's width with an ellipsis: the speaker and the cue verb,
 then the quotation. The whole quotation of the row under the cursor shows in the detail area.
+
+Speakers are a model's guesses: one it is unsure of shows dimmed with ``GUESSED_MARK``, a
+document as source says so (``DOCUMENT_NOTE``), and one the user set is marked ``CURATED_MARK``.
+``c`` changes the speaker, ``x`` clears it (``SpeakerCorrection``).
 """
 
 from __future__ import annotations
@@ -19,18 +23,27 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from search.records import Quote
-from tui.panes.base import Pane, PaneMessage
+from tui.panes.base import CURATED_MARK, GUESS_NOTE, AnalysisPane, PaneMessage
 from tui.safe_content import safe_line, safe_message
 
 __all__ = ["QuotesPane", "quote_matches"]
 
 UNATTRIBUTED = "unattributed"
 """What stands in for the speaker of a quote the text does not attribute."""
+GUESSED_MARK = "?"
+"""After a speaker the model is unsure of (``Quote.guessed``)."""
+DOCUMENT_NOTE = "(document)"
+"""After a speaker that is a document (a declaration, a report), not a person who spoke."""
 
 
 def _one_line(text: str) -> str:
     """Paragraph breaks and runs of spaces inside a quotation collapsed to single spaces."""
     return " ".join(text.split())
+
+
+def _place(quote: Quote) -> tuple[str, int, int]:
+    """Where a quote is: what identifies it across reloads, whatever its speaker."""
+    return (quote.document, quote.start, quote.end)
 
 
 def quote_matches(quote: Quote, needle: str) -> bool:
@@ -42,7 +55,7 @@ def quote_matches(quote: Quote, needle: str) -> bool:
     return needle in speaker.casefold() or needle in _one_line(quote.text).casefold()
 
 
-class QuotesPane(Pane):
+class QuotesPane(AnalysisPane):
     """Quotations with their speakers, a filter box above them and the full text below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,8 +71,17 @@ class QuotesPane(Pane):
             "down", "focus_list", "To the list", show=False, id="quotes.to-list",
             tooltip="Leave the filter for the list of quotes",
         ),
+        Binding(
+            "c", "change_speaker", "Correct speaker", id="quotes.speaker",
+            tooltip="Say who said this quote",
+        ),
+        Binding(
+            "x", "clear_speaker", "Clear speaker", show=False, id="quotes.clear-speaker",
+            tooltip="Say the text does not tell who said this quote",
+        ),
     ]
-    """f filters, Escape clears the filter, Down leaves the filter for the list."""
+    """f filters, Escape clears the filter, Down leaves the filter for the list; c and x
+    correct the speaker (keys the filter box types as letters)."""
 
     DEFAULT_CSS = """
     QuotesPane {
@@ -86,6 +108,14 @@ class QuotesPane(Pane):
             color: $foreground 60%;
             text-style: italic;
         }
+        & > .quotes-pane--guessed {
+            color: $text-accent 55%;
+            text-style: not bold;
+        }
+        & > .quotes-pane--mark {
+            color: $text-warning;
+            text-style: bold;
+        }
     }
     """
 
@@ -93,8 +123,11 @@ class QuotesPane(Pane):
         "quotes-pane--speaker",
         "quotes-pane--unattributed",
         "quotes-pane--cue",
+        "quotes-pane--guessed",
+        "quotes-pane--mark",
     }
-    """A speaker's name, the "unattributed" stand-in, and the cue verb."""
+    """A speaker's name, the "unattributed" stand-in, the cue verb, a guessed speaker, and the
+    marks after a speaker (guessed, corrected)."""
 
     class Selected(PaneMessage):
         """Enter on a quote: open its document at the quotation."""
@@ -104,13 +137,22 @@ class QuotesPane(Pane):
             self.quote = quote
             """The quote under the cursor."""
 
+    class SpeakerCorrection(PaneMessage):
+        """``c`` or ``x`` on a quote: the app asks for the speaker (or clears it) and stores it."""
+
+        def __init__(self, pane: QuotesPane, quote: Quote, *, clear: bool = False) -> None:
+            super().__init__(pane)
+            self.quote = quote
+            """The quote under the cursor."""
+            self.clear = clear
+            """Clear the speaker (the text does not say) rather than ask for one."""
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._quotes: list[Quote] = []
         self._shown: list[Quote] = []
-        self._analysing = False
         self._loaded = False
 
     @property
@@ -146,21 +188,30 @@ class QuotesPane(Pane):
         self._analysing = analysing
         self._loaded = True
         if self.is_mounted:
-            self._refresh_view()
+            self._refresh_view(reloaded=True)
 
     # --- view --------------------------------------------------------------------------------
 
-    def _refresh_view(self) -> None:
+    def _refresh_view(self, *, reloaded: bool = False) -> None:
+        """Show the quotes that pass the filter, the cursor on the quote it was on (found by
+        its place: a corrected speaker makes it another record). When that quote has gone
+        from a reload, the cursor stays on its row rather than jump to the top."""
         options = self.query_one(OptionList)
         previous = options.highlighted
         kept = None
         if previous is not None and previous < len(self._shown):
-            kept = self._shown[previous]
+            kept = _place(self._shown[previous])
         needle = self.query_one(Input).value
         self._shown = [quote for quote in self._quotes if quote_matches(quote, needle)]
         options.set_options(Option(self._row(quote)) for quote in self._shown)
         if self._shown:
-            options.highlighted = self._shown.index(kept) if kept in self._shown else 0
+            places = [_place(quote) for quote in self._shown]
+            if kept in places:
+                options.highlighted = places.index(kept)
+            elif reloaded and previous is not None:
+                options.highlighted = min(previous, len(self._shown) - 1)
+            else:
+                options.highlighted = 0
         empty = self.query_one(".pane--empty", Static)
         self.query_one(".pane--detail").display = bool(self._shown)
         empty.display = not self._shown
@@ -168,15 +219,24 @@ class QuotesPane(Pane):
         self.query_one(".pane--header", Static).update(self._header(needle))
         self._describe(options.highlighted)
 
+    def _refresh_notes(self) -> None:
+        needle = self.query_one(Input).value
+        self.query_one(".pane--header", Static).update(self._header(needle))
+        self.query_one(".pane--empty", Static).update(self._empty_message(needle))
+
     def _header(self, needle: str) -> Content:
         total = len(self._quotes)
         if needle.strip():
             counts = f"{len(self._shown):,} of {total:,} quotes"
         else:
             counts = f"{total:,} quote{'s' * (total != 1)}"
-        if self._analysing:
-            counts += " · analysis running"
-        return Content.assemble(("Quotes", "bold"), "  ", (counts, "dim"))
+        progress = self.progress_note()
+        if progress:
+            counts += f" · {progress}"
+        header = Content.assemble(("Quotes", "bold"), "  ", (counts, "dim"))
+        if self._quotes:
+            header = Content.assemble(header, "\n", (GUESS_NOTE, "dim italic"))
+        return header
 
     def _empty_message(self, needle: str) -> Content:
         if not self._loaded:
@@ -184,14 +244,27 @@ class QuotesPane(Pane):
         if self._quotes:
             return Content.assemble("No quote matches “", needle.strip(), "”.")
         if self._analysing:
-            return Content("No quotes yet: analysis is running.")
+            return Content(f"No quotes yet: {self.progress_note()}.")
         return Content("No quotes found.")
 
     @staticmethod
     def _speaker(quote: Quote) -> Content:
+        """The speaker (or "unattributed"), with what says how sure it is."""
         if quote.speaker is None:
-            return Content.styled(UNATTRIBUTED, ".quotes-pane--unattributed")
-        return Content.styled(safe_line(quote.speaker), ".quotes-pane--speaker")
+            speaker = Content.styled(UNATTRIBUTED, ".quotes-pane--unattributed")
+        elif quote.guessed and not quote.speaker_curated:
+            speaker = Content.assemble(
+                Content.styled(safe_line(quote.speaker), ".quotes-pane--guessed"),
+                Content.styled(GUESSED_MARK, ".quotes-pane--mark"),
+            )
+        else:
+            speaker = Content.styled(safe_line(quote.speaker), ".quotes-pane--speaker")
+        if quote.speaker is not None and quote.speaker_label == "DOCUMENT":
+            speaker = Content.assemble(speaker, " ", (DOCUMENT_NOTE, "dim"))
+        if quote.speaker_curated:
+            mark = Content.styled(CURATED_MARK, ".quotes-pane--mark")
+            speaker = Content.assemble(speaker, " ", mark)
+        return speaker
 
     @staticmethod
     def _cue(quote: Quote) -> Content:
@@ -220,12 +293,22 @@ class QuotesPane(Pane):
             Content.assemble(
                 self._speaker(quote),
                 self._cue(quote),
+                self._sureness(quote),
                 "\n“",
                 safe_message(quote.text),
                 "”\n",
                 (safe_line(quote.document), "dim"),
             )
         )
+
+    @staticmethod
+    def _sureness(quote: Quote) -> Content:
+        """Why the speaker is marked: a guess, or the user's word."""
+        if quote.speaker_curated:
+            return Content.styled("  corrected by you", "dim")
+        if quote.speaker is not None and quote.guessed:
+            return Content.styled(f"  a guess (confidence {quote.confidence:.2f})", "dim")
+        return Content("")
 
     # --- events and actions ------------------------------------------------------------------
 
@@ -249,6 +332,29 @@ class QuotesPane(Pane):
         event.stop()
         if event.option_index < len(self._shown):
             self.post_message(self.Selected(self, self._shown[event.option_index]))
+
+    @property
+    def current(self) -> Quote | None:
+        """The quote under the cursor (None with none shown)."""
+        index = self.navigable.highlighted
+        if index is None or index >= len(self._shown):
+            return None
+        return self._shown[index]
+
+    def _request(self, *, clear: bool) -> None:
+        quote = self.current
+        if quote is None:
+            self.notify("Put the cursor on a quote first (u shows them)", timeout=3)
+            return
+        self.post_message(self.SpeakerCorrection(self, quote, clear=clear))
+
+    def action_change_speaker(self) -> None:
+        """Ask to set the speaker of the quote under the cursor."""
+        self._request(clear=False)
+
+    def action_clear_speaker(self) -> None:
+        """Ask to clear the speaker of the quote under the cursor (the text does not say)."""
+        self._request(clear=True)
 
     def action_focus_filter(self) -> None:
         """Put the cursor in the filter box."""
