@@ -290,17 +290,17 @@ async def test_x_hides_an_entity_and_z_brings_it_back(correcting: CorrectingApp)
     library = correcting.library
     async with correcting.run_test(size=(120, 40)) as pilot:
         pane = await corpus_entities(pilot)
-        await cursor_on(pilot, pane, "Markup")
+        await cursor_on(pilot, pane, "Maria Lopez")
         await pilot.press("x")
         await settle(pilot)
-        assert "Markup" not in names(pane)
-        assert ("Hid ‘Markup’ as junk · z undoes", "information") in correcting.toasts
+        assert "Maria Lopez" not in names(pane)
+        assert ("Hid ‘Maria Lopez’ as junk · z undoes", "information") in correcting.toasts
         [hidden] = library.curations()
-        assert (hidden.action, hidden.target, hidden.label) == ("hide", "Markup", "PERSON")
+        assert (hidden.action, hidden.target, hidden.label) == ("hide", "Maria Lopez", "PERSON")
         await pilot.press("z")
         await settle(pilot)
-        assert names(pane)["Markup"] == "PERSON"
-        assert correcting.toasts[-1][0] == "Undone: hid ‘Markup’ as junk"
+        assert names(pane)["Maria Lopez"] == "PERSON"
+        assert correcting.toasts[-1][0] == "Undone: hid ‘Maria Lopez’ as junk"
         assert library.curations() == []
         await pilot.press("z")
         await settle(pilot)
@@ -344,14 +344,14 @@ async def test_r_renames_and_the_entity_is_marked(correcting: CorrectingApp) -> 
 async def test_l_relabels_from_a_choice_of_labels(correcting: CorrectingApp) -> None:
     async with correcting.run_test(size=(120, 40)) as pilot:
         pane = await corpus_entities(pilot)
-        await cursor_on(pilot, pane, "Markup")
+        await cursor_on(pilot, pane, "Maria Lopez")
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(correcting.screen, ChoicePrompt)
         await pilot.press("down", "enter")  # PERSON is under the cursor; ORG follows
         await settle(pilot)
-        assert names(pane)["Markup"] == "ORG"
-        assert correcting.toasts[-1][0] == "Relabelled ‘Markup’ as ORG · z undoes"
+        assert names(pane)["Maria Lopez"] == "ORG"
+        assert correcting.toasts[-1][0] == "Relabelled ‘Maria Lopez’ as ORG · z undoes"
 
 
 async def test_an_impossible_correction_says_why_and_changes_nothing(
@@ -409,12 +409,12 @@ async def test_results_of_an_entity_query_follow_a_correction(correcting: Correc
 async def test_the_palette_hides_the_entity_under_the_cursor(correcting: CorrectingApp) -> None:
     async with correcting.run_test(size=(120, 40)) as pilot:
         pane = await corpus_entities(pilot)
-        await cursor_on(pilot, pane, "Plain")
+        await cursor_on(pilot, pane, "Tom Becker")
         await pilot.press("ctrl+p", *"hide as junk")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert "Plain" not in names(pane)
+        assert "Tom Becker" not in names(pane)
 
 
 async def test_the_panes_say_how_far_analysis_got_and_stop_when_it_ends(
