@@ -21,6 +21,7 @@ from search.analysis.names import entity_key
 from search.analysis.quote_kinds import CORE_CUES, SUBJECT_DEPS, is_cue, lemma_in
 from search.analysis.quote_marks import QuoteSpan, sentence_starts
 from search.analysis.results import EntityMention
+from search.analysis.speaker_kinds import speaking_mentions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -91,6 +92,8 @@ class Speaker:
     confidence: float
     label: str
     """Entity label of the speaker ("PERSON", "ORG", ...; "" when not from a mention)."""
+    document: bool = False
+    """The source is a document (a statement, a report, a declaration) standing for its maker."""
 
 
 class Referents:
@@ -101,7 +104,8 @@ class Referents:
         self.text = doc.text
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
         self.mention_of_token: dict[int, EntityMention] = {}
-        self.mentions = [m for m in self.mentions if m.label in PERSON_LABELS | BODY_LABELS | {"LOC"}]
+        labelled = [m for m in self.mentions if m.label in PERSON_LABELS | BODY_LABELS | {"LOC"}]
+        self.mentions = speaking_mentions(doc, labelled)
         for mention in self.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None:

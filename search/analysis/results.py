@@ -41,6 +41,8 @@ class QuoteFound:
     """``names.entity_key(speaker)``, or None."""
     cue: str | None
     confidence: float
+    speaker_label: str | None = None
+    """"PERSON", "ORG" or "DOCUMENT" (a statement, a report as the source); None without a speaker."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from search.analysis.referents import (
     noun_gender,
 )
 from search.analysis.results import EntityMention
+from search.analysis.speaker_kinds import ORG_NOUNS, indefinite_role
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -48,16 +49,6 @@ STATEMENT_NOUNS = frozenset(
     """.split()
 )
 """Nouns that name what someone said or wrote: a quotation may be given as their content."""
-
-_ORG_NOUNS = frozenset(
-    """
-    company firm group agency bank club paper newspaper daily magazine organisation
-    organization body network broadcaster retailer airline carrier maker giant operator ministry
-    department council committee union association federation party team side regulator
-    watchdog monopoly government administration board charity institute commission court
-    """.split()
-)
-"""Heads of descriptions that refer back to an organisation ("the firm said")."""
 
 _UNNAMED_ROLES = frozenset(
     "spokesman spokeswoman spokesperson official source aide insider analyst expert".split()
@@ -103,6 +94,10 @@ class SpeakerNames(Referents):
         # the head names the speaker: "said Nottingham City Councillor Brian Parbutt",
         # "says the Waterford man" (a description, not the place)
         head = first_nominal(phrase)
+        if head is not None and (indefinite_role(head) or head.lower_ in _UNNAMED_ROLES):
+            # "said a spokeswoman for Acme, Jane Doe": the name after the comma; without one
+            # the role names nobody, not the body it works for
+            return self._appositive_name(tokens[len(phrase) :], cue, confidence)
         if head is not None:
             found = self._speaker_from(head, cue, earlier, confidence)
             if found is not None:
@@ -110,6 +105,15 @@ class SpeakerNames(Referents):
         named = [self.mention_of_token[t.i] for t in phrase if t.i in self.mention_of_token]
         people = [m for m in named if m.label in PERSON_LABELS] or named
         return Speaker(people[0].name, cue, confidence, people[0].label) if people else None
+
+    def _appositive_name(self, tokens: list[Token], cue: str, confidence: float) -> Speaker | None:
+        """The person named right after a comma that follows a role ("..., Jane Doe")."""
+        if len(tokens) < 2 or tokens[0].text != ",":
+            return None
+        mention = self.mention_of_token.get(tokens[1].i)
+        if mention is None or mention.label not in PERSON_LABELS or mention.start != tokens[1].idx:
+            return None
+        return Speaker(mention.name, cue, confidence, mention.label)
 
     def _subject_of(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through participles and conjoined verbs."""
@@ -152,6 +156,13 @@ class SpeakerNames(Referents):
             found = self.mention_of_token.get(child.i) if child.dep_ == "appos" else None
             if found is not None and found.label in PERSON_LABELS | BODY_LABELS:
                 return Speaker(found.name, cue, confidence, found.label)
+        if indefinite_role(subject):
+            # "one Green Party MP said": a role names nobody, unless a name stands beside it
+            for child in subject.children:
+                found = self.mention_of_token.get(child.i) if child.dep_ == "appos" else None
+                if found is not None and found.label in PERSON_LABELS:
+                    return Speaker(found.name, cue, confidence, found.label)
+            return None
         lower = subject.lower_
         if lower in PRONOUNS:
             resolved = self._resolve(subject.idx, PRONOUNS[lower], earlier)
@@ -165,11 +176,13 @@ class SpeakerNames(Referents):
                     if owner.dep_ in ("poss", "compound"):
                         found = self._speaker_from(owner, cue, earlier, confidence)
                         if found is not None:
-                            return found
+                            return replace(found, document=True)
                 if named_only:
                     return None
                 found = self._maker_of(subject, earlier) or self._statement_referent(subject, earlier)
-                return found if found is None or cue is None else replace(found, cue=cue)
+                if found is None:
+                    return None
+                return replace(found, cue=cue or found.cue, document=True)
             if named_only:
                 return None
             return self._described(subject, cue, earlier)
@@ -218,10 +231,10 @@ class SpeakerNames(Referents):
         determiners = [c for c in head.children if c.dep_ in ("det", "poss")]
         if not determiners or determiners[0].lower_ not in ("the", "this", "that"):
             return None
-        noun = lemma_in(head, _UNNAMED_ROLES | _ORG_NOUNS) or head.lower_
+        noun = lemma_in(head, _UNNAMED_ROLES | ORG_NOUNS) or head.lower_
         if noun in _UNNAMED_ROLES:
             return None  # "the spokesman said": a role the article does not name
-        if noun in _ORG_NOUNS:
+        if noun in ORG_NOUNS:
             resolved = self._resolve(head.idx, "body", earlier)
         else:
             resolved = self._titled_person(noun, head.idx)

@@ -198,7 +198,9 @@ class SpeakerFinder(SpeakerNames):
         if latest is None:
             return None
         speaker = latest[1]
-        return Speaker(speaker.name, None, min(speaker.confidence, CONFIDENCE_CONTINUED), speaker.label)
+        return Speaker(
+            speaker.name, None, min(speaker.confidence, CONFIDENCE_CONTINUED), speaker.label, speaker.document
+        )
 
     def _latest_reported(self, start: int, end: int, earlier: Earlier) -> tuple[int, Speaker] | None:
         """The last sentence of reported speech ("She said new mothers...") in [start, end)."""
