@@ -186,7 +186,11 @@ class Referents:
                         return speaker
             linked = False
             for subject in self._main_subjects(sentence, limit):
-                mention = self.mention_of_token.get(subject.i) or self.person_by_surname(subject)
+                mention = (
+                    self.mention_of_token.get(subject.i)
+                    or self._apposed(subject)
+                    or self.person_by_surname(subject)
+                )
                 if mention is not None:
                     mention = self.person_named_later(subject, mention)
                     if self._fits(mention.label, mention.name, kind):
@@ -214,6 +218,13 @@ class Referents:
         for mention in reversed(self._mentions_between(window_start, horizon)):
             if self._fits(mention.label, mention.name, kind) and not self._inside_quote(mention.start):
                 return Speaker(mention.name, None, CONFIDENCE_PRONOUN, mention.label)
+        return None
+
+    def _apposed(self, subject: Token) -> EntityMention | None:
+        """The name set beside an office: "The Minister for Europe, Ana Ruiz, said" -> Ana Ruiz."""
+        for child in subject.children:
+            if child.dep_ == "appos" and child.i in self.mention_of_token:
+                return self.mention_of_token[child.i]
         return None
 
     def person_named_later(self, subject: Token, mention: EntityMention) -> EntityMention:
