@@ -21,9 +21,10 @@ _INFIXES = (
     r'(?<=[A-Za-z])[,.](?=["“”-])',  # children,"?Cooper / Tribune.-"I: the clause's own stop
     r'(?<=[,.;:!?\-])["“”](?=[?\-–—]?[A-Za-z])',  # ,"?Cooper / -"I: the mark itself
     r'(?<=["“”])[?\-–—](?=[A-Z])',  # "?Cooper: the debris after the mark
+    r'(?<=["“”])\?(?=[a-z])',  # ,"?she added
     r'(?<=[a-z][.,])-(?=["“”])',  # Tribune.-"I: the dash before the next mark
 )
-_PREFIXES = (r"\?(?=[A-Z])",)
+_PREFIXES = (r"\?(?=[A-Za-z])",)
 """``"?Pence said``: after the mark (a prefix already), the debris before a capital."""
 
 

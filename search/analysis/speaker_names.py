@@ -204,8 +204,24 @@ class SpeakerNames(Referents):
             if people:
                 return Speaker(people[-1].name, cue, confidence, "PERSON")
             name = _name_after_titles(subject) or _proper_phrase(subject)
+            if name and is_title_word(name.split()[-1]):
+                # "says Iran's Supreme Leader": an office, spoken for by the one who holds it
+                holder = self._office_holder(name)
+                return None if holder is None else replace(holder, cue=cue)
             if name:
                 return Speaker(name, cue, confidence, "")
+        return None
+
+    def _office_holder(self, office: str) -> Speaker | None:
+        """The person the article names right after ``office`` ("Supreme Leader Ayatollah Ali
+        Khamenei"), anywhere outside quotations: a headline's office is named in the body."""
+        wanted = office.casefold()
+        for mention in self.mentions:
+            if mention.label not in PERSON_LABELS or self._inside_quote(mention.start):
+                continue
+            before = self.text[max(0, mention.start - len(office) - 30) : mention.start].casefold()
+            if wanted in before:
+                return Speaker(mention.name, None, CONFIDENCE_DESCRIPTION, mention.label)
         return None
 
     def _statement_referent(self, noun: Token, earlier: Earlier) -> Speaker | None:
@@ -264,6 +280,10 @@ class SpeakerNames(Referents):
         for child in noun.children:
             if child.dep_ == "poss":
                 return self._speaker_from(child, noun.text.lower(), earlier, CONFIDENCE_STATEMENT)
+            owner = self.mention_of_token.get(child.i) if child.dep_ == "compound" else None
+            if owner is not None and owner.label in PERSON_LABELS | BODY_LABELS:
+                # "a U.S. Embassy report", "the Kok report": the body or person who wrote it
+                return Speaker(owner.name, noun.text.lower(), CONFIDENCE_STATEMENT, owner.label, True)
             if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and (objects[0].i in self.mention_of_token or objects[0].pos_ == "PROPN"):
@@ -296,7 +316,7 @@ class SpeakerNames(Referents):
     def _earlier_maker(self, noun: Token, earlier: Earlier) -> Speaker | None:
         """"One of four proposals was to "..."": who made the proposals, a few sentences back."""
         lemma = lemma_in(noun, STATEMENT_NOUNS)
-        window_start = self._paragraph_start_back(noun.idx, 1)
+        window_start = self._paragraph_start_back(noun.idx, 4)
         for token in reversed(self.doc[: noun.i]):
             if token.idx < window_start:
                 break
