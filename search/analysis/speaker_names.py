@@ -150,6 +150,11 @@ class SpeakerNames(Referents):
             return Speaker(resolved.name, cue, CONFIDENCE_DESCRIPTION, resolved.label)
         if mention is not None:
             mention = self.person_named_later(subject, mention)
+            if mention.label in PERSON_LABELS | {"ORG"} and is_title_word(mention.name.split()[-1]):
+                # the model's "person" "Supreme Leader" is an office: its holder speaks
+                holder = self._office_holder(mention.name)
+                if holder is not None:
+                    return replace(holder, cue=cue)
             return Speaker(mention.name, cue, confidence, mention.label)
         for child in subject.children:
             # "The Shadow Secretary, Theresa May, said": the apposition is the name itself
