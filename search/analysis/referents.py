@@ -69,8 +69,12 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 CONFIDENCE_ADJACENT = 0.9
 CONFIDENCE_SENTENCE = 0.8
 CONFIDENCE_PRONOUN = 0.7
-CONFIDENCE_DESCRIPTION = 0.6
-CONFIDENCE_CONTINUED = 0.6
+CONFIDENCE_CONTINUED = 0.65
+CONFIDENCE_DESCRIPTION = 0.45
+"""Below records.LOW_CONFIDENCE (0.5): on the dev sets (BBC dev, heldout, heldout_b and
+news_dev) a speaker found through a description ("the nominee said") was right 12 times in
+20, a continued quotation's 180 in 199, an adjacent cue's 180 in 184: descriptions are shown
+as guesses."""
 CONFIDENCE_STATEMENT = 0.5
 CONFIDENCE_UNNAMED = 0.4
 CONFIDENCE_NONE = 0.3

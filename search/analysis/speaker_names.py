@@ -12,6 +12,8 @@ spaCy is needed only for the ``Doc`` passed in; it is never imported here.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -93,6 +95,12 @@ class SpeakerNames(Referents):
             phrase.append(token)
         # the head names the speaker: "said Nottingham City Councillor Brian Parbutt",
         # "says the Waterford man" (a description, not the place)
+        office = _trailing_office(phrase)
+        if office and not _is_person(self, phrase[-1]):
+            # "says Ruritania's Prime Minister": the office speaks through whoever holds it
+            holder = self._office_holder(office)
+            if holder is not None:
+                return replace(holder, cue=cue, confidence=min(confidence, holder.confidence))
         head = first_nominal(phrase)
         if head is not None and (indefinite_role(head) or head.lower_ in _UNNAMED_ROLES):
             # "said a spokeswoman for Acme, Jane Doe": the name after the comma; without one
@@ -220,12 +228,12 @@ class SpeakerNames(Referents):
     def _office_holder(self, office: str) -> Speaker | None:
         """The person the article names right after ``office`` ("Supreme Leader Ayatollah Ali
         Khamenei"), anywhere outside quotations: a headline's office is named in the body."""
-        wanted = office.casefold()
+        wanted = re.compile(rf"\b{re.escape(office)}\s+(?:[A-Z][\w.-]*\s+)?$")
         for mention in self.mentions:
             if mention.label not in PERSON_LABELS or self._inside_quote(mention.start):
                 continue
-            before = self.text[max(0, mention.start - len(office) - 30) : mention.start].casefold()
-            if wanted in before:
+            before = self.text[max(0, mention.start - len(office) - 30) : mention.start]
+            if wanted.search(before):
                 return Speaker(mention.name, None, CONFIDENCE_DESCRIPTION, mention.label)
         return None
 
@@ -362,6 +370,25 @@ def first_nominal(tokens: list[Token]) -> Token | None:
                 head = head.head
             return head
     return None
+
+
+def _is_person(names: SpeakerNames, token: Token) -> bool:
+    """True when ``token`` lies in a person's mention ("says King" is Jason King, no king)."""
+    mention = names.mention_of_token.get(token.i)
+    return mention is not None and mention.label in PERSON_LABELS
+
+
+def _trailing_office(phrase: list[Token]) -> str:
+    """The capitalised office a phrase ends with ("Ruritania's Prime Minister" -> "Prime
+    Minister"), or "" when its last word is no title or a name follows the office."""
+    if not phrase or not phrase[-1].text[:1].isupper() or not is_title_word(phrase[-1].text):
+        return ""
+    words: list[str] = []
+    for token in reversed(phrase):
+        if not token.text[:1].isupper() or token.pos_ != "PROPN" and not is_title_word(token.text):
+            break
+        words.insert(0, token.text)
+    return " ".join(words)
 
 
 def _clause_tail(tokens: list[Token]) -> list[Token]:
