@@ -6,38 +6,16 @@ rule that passes here was not tuned on the text it is judged by.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import pytest
-
-from search.analysis.entities import extract_mentions
 from search.analysis.names import entity_key
 from search.analysis.quote_marks import find_quote_spans
-from search.analysis.quotes import extract_quotes
 from search.analysis.results import EntityMention, QuoteFound
 from search.analysis.speaker_kinds import source_label, speaking_mentions
+from tests.search.test_quotes import Quotes, nlp, quotes  # noqa: F401  (the session's fixtures)
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
-Quotes = Callable[[str], list[QuoteFound]]
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    from search.analysis.model import load_pipeline
-
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def quotes(nlp: Language) -> Quotes:
-    def run(text: str) -> list[QuoteFound]:
-        doc = nlp(text)
-        return extract_quotes(doc, extract_mentions(doc))
-
-    return run
 
 
 def speakers(found: list[QuoteFound]) -> list[str | None]:
