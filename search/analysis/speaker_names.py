@@ -150,6 +150,8 @@ class SpeakerNames(Referents):
         self, subject: Token, cue: str | None, earlier: Earlier, confidence: float, named_only: bool = False
     ) -> Speaker | None:
         """A named speaker for a subject token: its mention, apposition, owner, or referent."""
+        if subject.dep_ == "appos" and subject.head.i in self.mention_of_token:
+            subject = subject.head  # "Pike, a 61-year-old baker, told": the name, not the role
         mention = self.mention_of_token.get(subject.i)
         if mention is not None and _demonym_description(subject, mention):
             resolved = self._resolve(subject.idx, "person", earlier)

@@ -169,3 +169,11 @@ def test_a_damaged_dash_is_no_quotation_mark() -> None:
 def test_a_closing_mark_glued_to_the_speakers_name_still_gives_the_speaker(quotes: Quotes) -> None:
     found = quotes('Gordon Pike runs the bakery. "I bake every night,"?Pike told the Gazette.')
     assert speakers(found) == ["Gordon Pike"]
+
+
+def test_a_hyphenated_age_between_name_and_cue_does_not_hide_the_speaker(quotes: Quotes) -> None:
+    found = quotes(
+        'Gordon Pike was cleared in March. Prosecutor Alma Reyes had objected. '
+        '"I never gave up on the truth," Pike, a 61-year-old baker, told the Gazette.'
+    )
+    assert speakers(found) == ["Gordon Pike"]
