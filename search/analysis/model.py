@@ -13,6 +13,7 @@ import os
 import warnings
 from typing import TYPE_CHECKING
 
+from search.analysis.damaged_marks import split_damaged_marks
 from search.analysis.ruler import RULER, replace_ruler
 from search.errors import ModelNotFound
 
@@ -47,6 +48,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         raise ModelNotFound(_not_a_pipeline(model, error)) from error
     if RULER in nlp.disabled:
         replace_ruler(nlp)
+    split_damaged_marks(nlp)
     # W108: the lemmatizer met tokens without a part of speech (whitespace between paragraphs).
     # Their lemma is their text, which is right; the warning would only clutter the terminal.
     warnings.filterwarnings("ignore", message=r"\[W108\]")

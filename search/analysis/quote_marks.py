@@ -123,6 +123,23 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _damaged(text: str, index: int) -> bool:
+    """A straight double mark that stands for another character lost to a wrong code page.
+
+    Between two letters it was an apostrophe ("don"t", "the country"s"); before "?" and a
+    lower-case word, after a space or a dash, it was a dash ("shouted "Allahu akbar" "?an
+    Arabic phrase"). Neither opens nor closes a quotation; a closing mark followed by "?"
+    and a capital (","?Cooper told") is a real closing mark and stays.
+    """
+    if text[index] != '"':
+        return False
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1 : index + 3]
+    if before.isalpha() and after[:1].isalpha() and after[:1].islower():
+        return True
+    return (before.isspace() or before in "-–—") and len(after) == 2 and after[0] == "?" and after[1].islower()
+
+
 def _can_open(text: str, index: int) -> bool:
     before = text[index - 1] if index > 0 else "\n"
     return before.isspace() or before in _OPENERS_BEFORE
@@ -189,7 +206,7 @@ class _DoubleMarkPairer:
     def run(self) -> list[QuoteSpan]:
         """Pair every double mark; returns the spans found."""
         for number, (start, end) in enumerate(self.paragraphs):
-            marks = [i for i in range(start, end) if self.text[i] in _DOUBLE]
+            marks = [i for i in range(start, end) if self.text[i] in _DOUBLE and not _damaged(self.text, i)]
             skip: set[int] = set()
             if self.open_at is not None:
                 # A quotation left open by the previous paragraph: it continues here only if

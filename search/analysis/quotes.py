@@ -19,6 +19,7 @@ from search.analysis.names import entity_key
 from search.analysis.quote_kinds import is_quotation
 from search.analysis.quote_marks import find_quote_spans
 from search.analysis.results import EntityMention, QuoteFound
+from search.analysis.speaker_kinds import source_label
 from search.analysis.speakers import CONFIDENCE_NONE, Speaker, SpeakerFinder
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def extract_quotes(doc: Doc, mentions: Sequence[EntityMention]) -> list[QuoteFou
                 speaker_key=entity_key(speaker.name) if speaker else None,
                 cue=attributed.cue if attributed else None,
                 confidence=attributed.confidence if attributed else CONFIDENCE_NONE,
+                speaker_label=source_label(speaker.label, speaker.document) if speaker else None,
             )
         )
     return found

