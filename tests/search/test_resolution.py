@@ -89,6 +89,29 @@ def test_a_first_name_of_others_is_not_taken_for_a_surname() -> None:
     assert entity(resolved, "Wills").keys == {"wills"}
 
 
+def test_a_spouse_named_a_few_times_does_not_keep_the_surname_from_the_dominant_person() -> None:
+    resolved = resolve(
+        groups(
+            ("Anton Vesely", "PERSON", 300),
+            ("Marta Vesely", "PERSON", 20),
+            ("Vesely", "PERSON", 90),
+        )
+    )
+    assert entity(resolved, "Vesely") is entity(resolved, "Anton Vesely")
+    assert entity(resolved, "Marta Vesely") is not entity(resolved, "Anton Vesely")
+
+
+def test_a_rare_junk_person_starting_with_the_surname_does_not_block_the_join() -> None:
+    resolved = resolve(
+        groups(
+            ("Anton Vesely", "PERSON", 300),
+            ("Vesely Headquarters", "PERSON", 6),
+            ("Vesely", "PERSON", 90),
+        )
+    )
+    assert entity(resolved, "Vesely") is entity(resolved, "Anton Vesely")
+
+
 def test_labels_are_voted_by_every_mention_and_disputes_marked() -> None:
     resolved = resolve(
         [
