@@ -103,7 +103,10 @@ class Catalog:
         self._resolved: tuple[int, Resolution] | None = None
         self._resolving = threading.Lock()
         with self.connect() as db:
-            db.executescript(_SCHEMA)
+            # One write transaction taken up front: docscopes opening one new folder together
+            # wait for each other here (the busy timeout) instead of one failing with
+            # "database is locked" when its read of the schema turns into a write.
+            db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
             _add_quote_columns(db)
             db.execute(_QUOTE_ID_INDEX)
             db.execute(_GROUPS)
