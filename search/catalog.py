@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from search.analysis.names import entity_key
@@ -233,15 +235,6 @@ class Catalog:
                 ).fetchone()[0]
             )
 
-    def analysed_count(self) -> int:
-        with self.connect() as db:
-            return int(
-                db.execute(
-                    """SELECT COUNT(*) FROM analysis a JOIN documents d
-                       ON a.document = d.id AND a.digest = d.digest"""
-                ).fetchone()[0]
-            )
-
     def record_analysis(self, results: Sequence[DocumentAnalysis], model: str) -> None:
         """Replace whatever was stored for these documents by their new analysis."""
         ids = [(r.document,) for r in results]
@@ -377,14 +370,10 @@ def _add_quote_columns(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE quotes ADD COLUMN id TEXT")
     rows = db.execute("SELECT rowid, document, text FROM quotes ORDER BY document, start, end")
     updates: list[tuple[str, int]] = []
-    current, rowids, texts = None, [], []
-    for rowid, document, text in [*rows.fetchall(), (None, None, None)]:
-        if document != current:
-            if current is not None:
-                updates.extend(zip(quote_ids(current, texts), rowids))
-            current, rowids, texts = document, [], []
-        rowids.append(rowid)
-        texts.append(text)
+    for document, group in groupby(rows.fetchall(), key=itemgetter(1)):
+        quotes = list(group)
+        ids = quote_ids(document, (text for _rowid, _document, text in quotes))
+        updates.extend(zip(ids, (rowid for rowid, _document, _text in quotes)))
     db.executemany("UPDATE quotes SET id = ? WHERE rowid = ?", updates)
 
 

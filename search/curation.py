@@ -19,7 +19,7 @@ from pathlib import Path
 
 from search.analysis.names import entity_key, strip_title
 from search.errors import CurationError
-from search.records import Curation, CurationAction
+from search.records import ENTITY_LABELS, Curation, CurationAction
 from search.resolution import Resolution, ResolvedEntity, with_entity
 
 FILE_NAME = "curations.json"
@@ -27,11 +27,7 @@ FILE_NAME = "curations.json"
 files by name, and this is not one)."""
 FORMAT = 1
 """The version of the curations file's layout: a file of another one is refused, untouched."""
-LABELS = (
-    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
-)
-"""The labels an entity may be given: spaCy's English named-entity labels."""
+_LABEL_CHOICE = f"use one of {', '.join(ENTITY_LABELS)}"
 _MAX_TEXT = 500
 """Longest name or id a correction accepts: a name, not a document."""
 
@@ -131,13 +127,13 @@ def check_shape(curation: Curation) -> None:
         if not value or not value.strip() or len(value) > _MAX_TEXT:
             raise CurationError(f"'{curation.action}' needs a name to give")
     elif curation.action == CurationAction.RELABEL:
-        if (value or "").upper() not in LABELS:
-            raise CurationError(f"'{value}' is not a label: use one of {', '.join(LABELS)}")
+        if (value or "").upper() not in ENTITY_LABELS:
+            raise CurationError(f"'{value}' is not a label: {_LABEL_CHOICE}")
     elif curation.action == CurationAction.SPEAKER:
         if value is not None and (not value.strip() or len(value) > _MAX_TEXT):
             raise CurationError("a speaker needs a name (or none, to clear it)")
-    if curation.label is not None and curation.label.upper() not in LABELS:
-        raise CurationError(f"'{curation.label}' is not a label: use one of {', '.join(LABELS)}")
+    if curation.label is not None and curation.label.upper() not in ENTITY_LABELS:
+        raise CurationError(f"'{curation.label}' is not a label: {_LABEL_CHOICE}")
 
 
 def now() -> str:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh.index import Index, LockError
@@ -22,7 +23,7 @@ from search import aggregates, curation, recovery
 from search.analysing import AnalysisPass, analysis_stamp
 from search.catalog import Catalog
 from search.curation import Curated, CurationStore
-from search.entity_filter import resolve_entity_fields
+from search.entity_filter import documents_with_entities, resolve_entity_fields
 from search.errors import CorpusError, CurationError, ModelNotFound, QueryError
 from search.locations import default_index_dir
 from search.querying import make_parser, parse_query, query_words, run_search, word_spans
@@ -240,10 +241,7 @@ class Library:
     def _documents_with_entity(self, field: str, text: str, kind: str) -> frozenset[str]:
         """The documents an entity field term stands for, through the resolution and the
         user's corrections (a hidden entity finds nothing, a merged one its whole self)."""
-        from search.entity_filter import documents_with_entities
-
-        curated = self._current_curation()
-        return documents_with_entities(self._catalog, curated, field, text, kind)
+        return documents_with_entities(self._catalog, self._current_curation(), field, text, kind)
 
     def documents(self, sort: str = "title") -> list[DocumentInfo]:
         """Every indexed document, sorted by "title", "words" (longest first) or "modified"
@@ -352,31 +350,26 @@ class Library:
         """Check ``correction`` against the corpus as it reads now, store it (stamped with the
         time) and return it. ``CurationError`` when its target is unknown: nothing stored."""
         curation.check_shape(correction)
-        if correction.action == CurationAction.RELABEL:
-            correction = Curation(
-                correction.action, correction.target, (correction.value or "").upper(),
-                correction.label,
-            )
-        if correction.label:
-            correction = Curation(
-                correction.action, correction.target, correction.value, correction.label.upper()
-            )
+        correction = replace(
+            correction,
+            value=(correction.value or "").upper()
+            if correction.action == CurationAction.RELABEL
+            else correction.value,
+            label=correction.label.upper() if correction.label else correction.label,
+        )
         with self._curation_lock:
             existing = self._curations.load()
             if correction.action == CurationAction.SPEAKER:
                 if not self._catalog.quote_exists(correction.target):
                     raise CurationError(f"no quote with id '{correction.target}'")
             else:
-                current = curation.apply(
-                    self._catalog.resolution(), existing, self._catalog.alias_owners
-                )
                 curation.apply(
-                    current.resolution, [correction], self._catalog.alias_owners, strict=True
+                    self._current_curation().resolution,
+                    [correction],
+                    self._catalog.alias_owners,
+                    strict=True,
                 )
-            made = Curation(
-                correction.action, correction.target, correction.value, correction.label,
-                curation.now(),
-            )
+            made = replace(correction, made=curation.now())
             self._save_curations([*existing, made])
         return made
 

@@ -16,6 +16,13 @@ from typing import Mapping, NamedTuple
 EMPTY_METADATA: Mapping[str, str] = MappingProxyType({})
 """A shared empty metadata mapping (read-only)."""
 
+ENTITY_LABELS: tuple[str, ...] = (
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL",
+)  # fmt: skip
+"""spaCy's English named-entity labels, names before numbers: the labels an entity may be
+given by a correction, in the order the explorer groups them."""
+
 LOW_CONFIDENCE = 0.5
 """A quote whose confidence is below this is a guess (``Quote.guessed``): its speaker is shown
 as one. Calibrated on the development news, never on the held-out pool."""

@@ -25,13 +25,13 @@ from textual.widgets import TabbedContent
 from textual.worker import Worker, WorkerState
 
 from search import Library
-from search.records import Curation, CurationAction, Entity
+from search.records import ENTITY_LABELS, Curation, CurationAction, Entity
 from tui import messages as msg
 from tui import workers as jobs
 from tui.corrections import SPEAKER, ChoicePrompt, NamePrompt, Suggestion, describe
 from tui.panes.base import AnalysisPane
 from tui.panes.charts import label_style
-from tui.panes.entities import LABEL_MEANINGS, LABEL_ORDER, EntitiesPane
+from tui.panes.entities import LABEL_MEANINGS, EntitiesPane
 from tui.panes.quotes import QuotesPane
 from tui.panes.statistics import StatsPane
 
@@ -305,7 +305,7 @@ def _labels() -> list[tuple[str, Content]]:
     """Every label as a choice: its name in its colour, what it means."""
     return [
         (label, Content.assemble((label, label_style(label)), (f"  {meaning}", "dim")))
-        for label in LABEL_ORDER
+        for label in ENTITY_LABELS
         for meaning in [LABEL_MEANINGS.get(label, "")]
     ]
 

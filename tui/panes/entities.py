@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from search.records import CurationAction, Entity
+from search.records import ENTITY_LABELS, CurationAction, Entity
 from tui.corrections import ChoicePrompt
 from tui.panes.base import CURATED_MARK, GUESS_NOTE, AnalysisPane, PaneMessage
 from tui.panes.charts import LABEL_STYLES, label_style
@@ -53,12 +53,6 @@ EMPTY_SCOPE_MESSAGES: dict[str, str] = {
     "results": "No results to take names from: o shows another scope.",
 }
 """What the pane says when its scope holds no documents."""
-
-LABEL_ORDER: tuple[str, ...] = (
-    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-    "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL",
-)  # fmt: skip
-"""Groups in this order (names before numbers); unknown labels follow alphabetically."""
 
 LABEL_MEANINGS: dict[str, str] = {
     "PERSON": "people",
@@ -100,11 +94,12 @@ EntityKey = tuple[str, str]
 
 
 def group_entities(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]:
-    """Entities by label, groups in ``LABEL_ORDER``; most mentioned first inside a group."""
+    """Entities by label, groups in ``ENTITY_LABELS``'s order (unknown labels after them,
+    alphabetically); most mentioned first inside a group."""
     groups: dict[str, list[Entity]] = {}
     for entity in entities:
         groups.setdefault(entity.label, []).append(entity)
-    rank = {label: index for index, label in enumerate(LABEL_ORDER)}
+    rank = {label: index for index, label in enumerate(ENTITY_LABELS)}
     ordered = sorted(groups, key=lambda label: (rank.get(label, len(rank)), label))
     return [
         (label, sorted(groups[label], key=lambda e: (-e.count, e.name.casefold())))
